@@ -1,0 +1,44 @@
+"""Typed errors. Each message says what was received, what was expected and what to do next."""
+
+from __future__ import annotations
+
+
+class ProtegeError(Exception):
+    """Base class of every error protege raises on purpose."""
+
+
+class UnknownSplitError(ProtegeError, ValueError):
+    """A split name the environment does not have."""
+
+
+class UnknownTaskTypeError(ProtegeError, ValueError):
+    """A task type the environment does not have."""
+
+
+class UnknownTaskError(ProtegeError, ValueError):
+    """A task id that is not in the environment's split."""
+
+
+class EnvAlreadyRegisteredError(ProtegeError):
+    """An environment id that is already taken."""
+
+
+class RecordError(ProtegeError, ValueError):
+    """An episode file that cannot be read."""
+
+
+class SchemaVersionError(RecordError):
+    """An episode file written by a newer protege."""
+
+
+class MissingDependencyError(ProtegeError, ImportError):
+    """An optional dependency that is not installed; the message names what to install."""
+
+
+def missing_dependency(
+    package: str, extra: str | None = None, purpose: str = ""
+) -> MissingDependencyError:
+    """Build the one-line error for a missing optional dependency."""
+    install = f"pip install 'protege[{extra}]'" if extra else f"pip install {package}"
+    what = f" for {purpose}" if purpose else ""
+    return MissingDependencyError(f"`{package}` is not installed{what}; run: {install}")
