@@ -1,0 +1,112 @@
+"""Play an environment in the terminal, or watch its expert play."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import gymnasium as gym
+from rich.console import Console
+from rich.panel import Panel
+
+from protege.agents.scripted import ExpertAgent
+
+PLAY_HELP = """\
+Type an action (any text) or the number of an admissible action.
+  help      show this help
+  actions   list the admissible actions again
+  hint      show the expert's next action
+  quit      leave the game
+Start with '!' to send a word above to the game itself, e.g. '!help'."""
+
+
+def play_interactively(
+    env_id: str,
+    *,
+    split: str = "train",
+    seed: int = 0,
+    task_type: str | None = None,
+    expert: bool = False,
+    delay: float = 0.0,
+    console: Console | None = None,
+    read_line: Callable[[str], str] = input,
+) -> dict:
+    """Run one episode in the terminal; return the final ``info`` plus ``steps``.
+
+    With ``expert`` the environment's expert chooses every action; otherwise ``read_line``
+    (``input`` by default) does. End of input quits like ``quit``.
+    """
+    console = console or Console()
+    env = gym.make(env_id, split=split, task_type=task_type)
+    try:
+        observation, info = env.reset(seed=seed)
+        console.print(Panel(info["goal"], title=f"{env_id} · {split} · seed {seed}", expand=False))
+        console.print(observation)
+        _print_actions(console, info["admissible_actions"])
+        steps, done = 0, False
+        while not done:
+            if expert:
+                action = ExpertAgent().act(env, observation, info)
+                console.print(f"[bold cyan]> {action}[/bold cyan]")
+                time.sleep(delay)
+            else:
+                action = _ask(console, env, observation, info, read_line)
+                if action is None:
+                    console.print("Bye.")
+                    break
+            observation, reward, terminated, truncated, info = env.step(action)
+            steps += 1
+            done = terminated or truncated
+            console.print(observation)
+            console.print(
+                f"[dim]reward {float(reward):g} · score {info['score']:.2f} · step {steps}[/dim]"
+            )
+            if not done and not expert:
+                _print_actions(console, info["admissible_actions"])
+        if done:
+            verdict = "[green]won[/green]" if info["won"] else "[red]not won[/red]"
+            ending = "ended" if terminated else "ran out of steps"
+            console.print(f"Episode {ending}: {verdict}, score {info['score']:.2f}, {steps} steps.")
+        return {**info, "steps": steps}
+    finally:
+        env.close()
+
+
+def _ask(
+    console: Console,
+    env: gym.Env,
+    observation: str,
+    info: dict,
+    read_line: Callable[[str], str],
+) -> str | None:
+    """Read until the player gives a game action; None means quit."""
+    actions = info["admissible_actions"]
+    while True:
+        try:
+            line = read_line("> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            return None
+        if line in ("quit", "exit"):
+            return None
+        if line == "help":
+            console.print(PLAY_HELP)
+        elif line == "actions":
+            _print_actions(console, actions)
+        elif line == "hint":
+            console.print(f"The expert would do: {ExpertAgent().act(env, observation, info)}")
+        elif line.isdigit() and actions:
+            index = int(line) - 1
+            if 0 <= index < len(actions):
+                return actions[index]
+            console.print(f"Pick a number from 1 to {len(actions)}.")
+        elif line:
+            return line[1:] if line.startswith("!") else line
+
+
+def _print_actions(console: Console, actions: list[str]) -> None:
+    if not actions:
+        return
+    width = len(str(len(actions)))
+    console.print("[dim]Actions:[/dim]")
+    for number, action in enumerate(actions, start=1):
+        console.print(f"  [dim]{number:>{width}}.[/dim] {action}", highlight=False)
