@@ -61,6 +61,14 @@ class Step(BaseModel):
     """The behaviour policy's log-probability of each token in ``action_token_ids``."""
     teacher_logprobs: list[float] | None = None
     """A teacher's log-probability of each token in ``action_token_ids``, once scored."""
+    prompt_token_ids: list[int] | None = None
+    """The exact context the model saw for this step, when it is not a prefix of the episode's
+    token sequence: set where a prompt format keeps only the last k steps of history (then
+    ``Episode.tokens`` is None and the step's sequence is ``prompt_token_ids +
+    action_token_ids``). None where ``Episode.tokens`` holds the whole conversation."""
+    parse_error: str | None = None
+    """Why the model's output was not a valid action in the prompt format; the environment was
+    not called, ``observation`` of the next step is the format hint, and the step counts."""
 
     @model_validator(mode="after")
     def _token_lists_align(self) -> Step:
