@@ -1,0 +1,47 @@
+"""The tensors a method's loss sees for one minibatch, aligned to token positions.
+
+Every ``[B, T]`` tensor is indexed by the position of the *predicted* token in the padded
+sequence: ``logp_B_T[b, t]`` is the log-probability of ``input_ids[b, t]`` given the tokens
+before it. Positions that are not trained (prompt, observations, padding, a TCOD replayed
+prefix) have ``mask_B_T == 0`` and ``step_ids_B_T == -1``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+
+
+@dataclass
+class MethodInputs:
+    """What a method's loss function receives; optional fields are ``None`` when not scored."""
+
+    logp_B_T: torch.Tensor
+    """The current student's log-probability of each token (carries the gradient)."""
+    old_logp_B_T: torch.Tensor
+    """The behaviour policy's log-probability of each token (the student at rollout time)."""
+    mask_B_T: torch.Tensor
+    """1.0 on the student's own trained action tokens, else 0.0."""
+    step_ids_B_T: torch.Tensor
+    """The step (action) index within its episode of each trained token, -1 elsewhere."""
+    rewards_B: torch.Tensor
+    """Each sequence's episode outcome reward."""
+    group_ids_B: torch.Tensor
+    """Sequences with the same group id played the same task (GRPO groups)."""
+    teacher_logp_B_T: torch.Tensor | None = None
+    """The teacher's log-probability of each token, detached."""
+    student_topk_logp_B_T_K: torch.Tensor | None = None
+    """The current student's log-probabilities of the teacher's top-k token ids."""
+    teacher_topk_logp_B_T_K: torch.Tensor | None = None
+    """The teacher's top-k log-probabilities at each position."""
+
+
+@dataclass
+class LossOutput:
+    """A scalar loss to minimise and the detached numbers worth logging."""
+
+    loss: torch.Tensor
+    metrics: dict[str, float] = field(default_factory=dict)
+    token_weights_B_T: torch.Tensor | None = None
+    """Per-token weights the method applied (SOD step weights), for logging."""

@@ -1,0 +1,89 @@
+"""GRPO baseline and OPD+GRPO: outcome reward, group-normalised advantages.
+
+GRPO (Shao et al. 2024, DeepSeekMath, Eq. 3): for ``G`` episodes of one task with outcome
+rewards ``r_1..r_G``, every token of episode ``i`` gets ``A_i = (r_i - mean(r)) / (std(r) + eps)``,
+trained with the PPO-clipped importance-sampled loss. OPD+GRPO adds the OPD per-token
+advantage ``-kl_coef * (log pi_old - log pi_T)`` to it (SOD's recipe without step weights).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import torch
+from pydantic import BaseModel, ConfigDict, Field
+
+from protege.distill.batch import LossOutput, MethodInputs
+from protege.distill.methods.opd import opd_advantages, policy_gradient_loss
+
+
+def group_advantages(
+    rewards_B: torch.Tensor, group_ids_B: torch.Tensor, eps: float = 1e-6, scale: bool = True
+) -> torch.Tensor:
+    """``(r - mean_group(r)) / (std_group(r) + eps)`` per sequence; ``[B]`` -> ``[B]``.
+
+    The std is the population std of the group (a group of one has advantage 0). With
+    ``scale=False`` only the group mean is subtracted (Dr. GRPO).
+    """
+    advantages_B = torch.zeros_like(rewards_B, dtype=torch.float32)
+    for group in torch.unique(group_ids_B):
+        members = group_ids_B == group
+        rewards_G = rewards_B[members].float()
+        centred_G = rewards_G - rewards_G.mean()
+        if scale:
+            centred_G = centred_G / (rewards_G.std(unbiased=False) + eps)
+        advantages_B[members] = centred_G
+    return advantages_B
+
+
+class GRPOConfig(BaseModel):
+    """GRPO on the outcome reward, optionally with the OPD advantage added (OPD+GRPO)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Literal["grpo", "opd_grpo"] = "grpo"
+    # divide by the group std (GRPO) or only subtract the group mean (Dr. GRPO)
+    scale_by_std: bool = True
+    # PPO lower clip of the importance ratio
+    clip_low: float | None = Field(0.2, ge=0.0, le=1.0)
+    # PPO upper clip of the importance ratio (0.28 = DAPO clip-higher)
+    clip_high: float | None = Field(0.28, ge=0.0)
+    # weight of the OPD reverse-KL advantage (used by opd_grpo only)
+    kl_coef: float = Field(1.0, ge=0.0)
+
+
+def grpo_token_advantages(inputs: MethodInputs, scale_by_std: bool) -> torch.Tensor:
+    """The group-normalised outcome advantage broadcast to every trained token; ``[B, T]``."""
+    advantages_B = group_advantages(inputs.rewards_B, inputs.group_ids_B, scale=scale_by_std)
+    return advantages_B[:, None].to(inputs.logp_B_T.dtype) * inputs.mask_B_T
+
+
+def grpo_loss(inputs: MethodInputs, config: GRPOConfig) -> LossOutput:
+    """PPO-clipped GRPO loss of one minibatch."""
+    advantages_B_T = grpo_token_advantages(inputs, config.scale_by_std)
+    loss = policy_gradient_loss(
+        inputs.logp_B_T,
+        inputs.old_logp_B_T,
+        advantages_B_T,
+        inputs.mask_B_T,
+        config.clip_low,
+        config.clip_high,
+    )
+    return LossOutput(loss)
+
+
+def opd_grpo_loss(inputs: MethodInputs, config: GRPOConfig) -> LossOutput:
+    """GRPO's advantage plus the OPD reverse-KL advantage, PPO-clipped."""
+    assert inputs.teacher_logp_B_T is not None
+    advantages_B_T = grpo_token_advantages(inputs, config.scale_by_std) + opd_advantages(
+        inputs.old_logp_B_T, inputs.teacher_logp_B_T, inputs.mask_B_T, config.kl_coef
+    )
+    loss = policy_gradient_loss(
+        inputs.logp_B_T,
+        inputs.old_logp_B_T,
+        advantages_B_T,
+        inputs.mask_B_T,
+        config.clip_low,
+        config.clip_high,
+    )
+    return LossOutput(loss)

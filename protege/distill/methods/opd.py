@@ -1,0 +1,119 @@
+"""Vanilla on-policy distillation (OPD), as a policy gradient or as a full-distribution loss.
+
+Policy-gradient form (Thinking Machines' OPD, tinker-cookbook ``train_on_policy.py``; the OPD
+term of SOD and TCOD): the per-token advantage is the negative single-sample reverse KL
+
+    A_t = -kl_coef * (log pi_old(y_t) - log pi_T(y_t))
+
+fed into an importance-sampled policy-gradient loss ``-mean_t(rho_t * A_t)`` with
+``rho_t = pi_theta(y_t) / pi_old(y_t)``, optionally PPO-clipped (``clip_low``/``clip_high``,
+DAPO-style asymmetric). Minimising it lowers ``KL(pi_theta || pi_T)`` (reverse direction).
+
+Full-distribution form (GKD, Agarwal et al. ICLR 2024, Eq. 1 with the generalised JSD of
+Eq. 2): backpropagate ``JSD_beta(pi_T || pi_theta)`` over the teacher's top-k support at every
+student token (``beta = 1`` reverse KL, ``beta = 0`` forward KL).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import torch
+from pydantic import BaseModel, ConfigDict, Field
+
+from protege.distill.batch import LossOutput, MethodInputs
+from protege.distill.divergences import k1, masked_mean, topk_divergence
+
+
+def opd_advantages(
+    old_logp_B_T: torch.Tensor,
+    teacher_logp_B_T: torch.Tensor,
+    mask_B_T: torch.Tensor,
+    kl_coef: float = 1.0,
+) -> torch.Tensor:
+    """``-kl_coef * (log pi_old - log pi_T)`` on trained tokens, 0 elsewhere; ``[B, T]``."""
+    return -kl_coef * k1(old_logp_B_T, teacher_logp_B_T).detach() * mask_B_T
+
+
+def policy_gradient_loss(
+    logp_B_T: torch.Tensor,
+    old_logp_B_T: torch.Tensor,
+    advantages_B_T: torch.Tensor,
+    mask_B_T: torch.Tensor,
+    clip_low: float | None = None,
+    clip_high: float | None = None,
+) -> torch.Tensor:
+    """Token-mean importance-sampled policy-gradient loss, PPO-clipped when clips are given.
+
+    ``pg_loss1 = -A * rho`` and ``pg_loss2 = -A * clip(rho, 1 - clip_low, 1 + clip_high)``;
+    the loss takes their maximum (the pessimistic bound), as in PPO. Without clips it is
+    the plain importance-sampling loss, whose gradient at ``theta = old`` is REINFORCE.
+    """
+    ratio_B_T = torch.exp(logp_B_T - old_logp_B_T.detach())
+    pg_loss1_B_T = -advantages_B_T * ratio_B_T
+    if clip_low is None and clip_high is None:
+        return masked_mean(pg_loss1_B_T, mask_B_T)
+    low = 1.0 - (clip_low if clip_low is not None else float("inf"))
+    high = 1.0 + (clip_high if clip_high is not None else float("inf"))
+    pg_loss2_B_T = -advantages_B_T * ratio_B_T.clamp(min=low, max=high)
+    return masked_mean(torch.maximum(pg_loss1_B_T, pg_loss2_B_T), mask_B_T)
+
+
+def gkd_loss(
+    student_topk_logp_B_T_K: torch.Tensor,
+    teacher_topk_logp_B_T_K: torch.Tensor,
+    mask_B_T: torch.Tensor,
+    beta: float = 0.5,
+) -> torch.Tensor:
+    """Token-mean generalised JSD over the teacher's top-k support (GKD, on-policy data)."""
+    divergence_B_T = topk_divergence(
+        student_topk_logp_B_T_K, teacher_topk_logp_B_T_K.detach(), beta=beta
+    )
+    return masked_mean(divergence_B_T, mask_B_T)
+
+
+class OPDConfig(BaseModel):
+    """On-policy distillation: reverse-KL policy gradient, or GKD's distribution loss."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Literal["opd"] = "opd"
+    # which objective: "policy_gradient" (sampled-token reverse KL) or "gkd" (top-k JSD)
+    objective: Literal["policy_gradient", "gkd"] = "policy_gradient"
+    # scale of the reverse-KL advantage
+    kl_coef: float = Field(1.0, gt=0.0)
+    # PPO lower clip of the importance ratio (1 - clip_low); null = no clipping
+    clip_low: float | None = Field(None, ge=0.0, le=1.0)
+    # PPO upper clip of the importance ratio (1 + clip_high); null = no clipping
+    clip_high: float | None = Field(None, ge=0.0)
+    # GKD's JSD mixture weight: 1 = reverse KL, 0 = forward KL
+    beta: float = Field(0.5, ge=0.0, le=1.0)
+    # teacher top-k size for the GKD objective
+    top_k: int = Field(32, ge=1)
+
+
+def opd_loss(inputs: MethodInputs, config: OPDConfig) -> LossOutput:
+    """The OPD loss of one minibatch under ``config``."""
+    assert inputs.teacher_logp_B_T is not None
+    if config.objective == "gkd":
+        assert inputs.student_topk_logp_B_T_K is not None
+        assert inputs.teacher_topk_logp_B_T_K is not None
+        loss = gkd_loss(
+            inputs.student_topk_logp_B_T_K,
+            inputs.teacher_topk_logp_B_T_K,
+            inputs.mask_B_T,
+            config.beta,
+        )
+        return LossOutput(loss, {"gkd_jsd": loss.item()})
+    advantages_B_T = opd_advantages(
+        inputs.old_logp_B_T, inputs.teacher_logp_B_T, inputs.mask_B_T, config.kl_coef
+    )
+    loss = policy_gradient_loss(
+        inputs.logp_B_T,
+        inputs.old_logp_B_T,
+        advantages_B_T,
+        inputs.mask_B_T,
+        config.clip_low,
+        config.clip_high,
+    )
+    return LossOutput(loss)

@@ -1,0 +1,32 @@
+"""SFT baseline: maximum likelihood on the action tokens of expert episodes.
+
+``L = -mean_t log pi_theta(y_t)`` over the trained (expert action) tokens; no teacher.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import torch
+from pydantic import BaseModel, ConfigDict
+
+from protege.distill.batch import LossOutput, MethodInputs
+from protege.distill.divergences import masked_mean
+
+
+def sft_nll(logp_B_T: torch.Tensor, mask_B_T: torch.Tensor) -> torch.Tensor:
+    """Token-mean negative log-likelihood of the trained tokens."""
+    return masked_mean(-logp_B_T, mask_B_T)
+
+
+class SFTConfig(BaseModel):
+    """Supervised fine-tuning on episodes played by the environment's expert."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Literal["sft"] = "sft"
+
+
+def sft_loss(inputs: MethodInputs, config: SFTConfig) -> LossOutput:
+    """Negative log-likelihood of the expert's action tokens."""
+    return LossOutput(sft_nll(inputs.logp_B_T, inputs.mask_B_T))

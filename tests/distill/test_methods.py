@@ -1,0 +1,238 @@
+"""Each method's formula against hand-computed numbers and at its limits."""
+
+import math
+
+import pytest
+import torch
+
+from protege.distill.batch import MethodInputs
+from protege.distill.methods import METHODS, get_method
+from protege.distill.methods.grpo import GRPOConfig, group_advantages, opd_grpo_loss
+from protege.distill.methods.opd import (
+    OPDConfig,
+    opd_advantages,
+    opd_loss,
+    policy_gradient_loss,
+)
+from protege.distill.methods.opsd import plan_text
+from protege.distill.methods.skill_sd import importance_weighted_reverse_kl
+from protege.distill.methods.sod import (
+    SODConfig,
+    sod_advantages,
+    sod_token_weights,
+    step_divergences,
+    step_weights,
+)
+from protege.distill.methods.tcod import b2f_prefix_length, curriculum_depth, window_mask
+
+
+def _inputs(old, teacher, step_ids, rewards=None, groups=None, logp=None):
+    old = torch.tensor(old)
+    step_ids = torch.tensor(step_ids)
+    return MethodInputs(
+        logp_B_T=(old.clone() if logp is None else torch.tensor(logp)).requires_grad_(),
+        old_logp_B_T=old,
+        mask_B_T=(step_ids >= 0).float(),
+        step_ids_B_T=step_ids,
+        rewards_B=torch.tensor(rewards if rewards is not None else [0.0] * old.shape[0]),
+        group_ids_B=torch.tensor(groups if groups is not None else [0] * old.shape[0]),
+        teacher_logp_B_T=torch.tensor(teacher),
+    )
+
+
+# ------------------------------------------------------------------------------ OPD
+
+
+def test_opd_advantage_is_negative_reverse_kl_term_on_trained_tokens():
+    old = torch.tensor([[-1.0, -2.0, -0.5]])
+    teacher = torch.tensor([[-1.5, -1.0, -9.0]])
+    mask = torch.tensor([[1.0, 1.0, 0.0]])
+    # -(old - teacher) = (-0.5, 1.0); third token masked
+    expected = torch.tensor([[-0.5, 1.0, 0.0]])
+    assert torch.allclose(opd_advantages(old, teacher, mask), expected)
+
+
+def test_unclipped_pg_loss_at_old_policy_is_minus_mean_advantage_and_its_gradient():
+    old = torch.tensor([[-1.0, -2.0]])
+    logp = old.clone().requires_grad_()
+    advantages = torch.tensor([[-0.5, 1.0]])
+    loss = policy_gradient_loss(logp, old, advantages, torch.ones(1, 2))
+    # ratio = 1 -> loss = -mean(A) = -0.25; d loss / d logp_t = -A_t / 2
+    assert loss.item() == pytest.approx(-0.25)
+    loss.backward()
+    assert torch.allclose(logp.grad, torch.tensor([[0.25, -0.5]]))
+
+
+def test_ppo_clip_stops_the_gradient_beyond_the_clip_range():
+    old = torch.tensor([[0.0, 0.0]])
+    # ratio = e^0.5 = 1.65 > 1.2 for both; A > 0 token clipped (no grad), A < 0 token not
+    logp = torch.tensor([[0.5, 0.5]], requires_grad=True)
+    advantages = torch.tensor([[1.0, -1.0]])
+    loss = policy_gradient_loss(logp, old, advantages, torch.ones(1, 2), 0.2, 0.2)
+    # max(-1*1.6487, -1*1.2) = -1.2 ; max(1.6487, 1.2) = 1.6487 ; mean = 0.22436
+    assert loss.item() == pytest.approx((-1.2 + math.exp(0.5)) / 2, abs=1e-5)
+    loss.backward()
+    assert logp.grad[0, 0].item() == 0.0
+    assert logp.grad[0, 1].item() == pytest.approx(math.exp(0.5) / 2, abs=1e-5)
+
+
+def test_opd_loss_is_zero_with_zero_gradient_when_teacher_equals_student():
+    inputs = _inputs([[-1.0, -2.0]], [[-1.0, -2.0]], [[0, 0]])
+    output = opd_loss(inputs, OPDConfig())
+    output.loss.backward()
+    assert output.loss.item() == 0.0
+    assert torch.count_nonzero(inputs.logp_B_T.grad) == 0
+
+
+def test_gkd_objective_is_zero_for_identical_top_k_and_positive_otherwise():
+    inputs = _inputs([[-1.0]], [[-1.0]], [[0]])
+    same = torch.log(torch.tensor([[[0.5, 0.3]]]))
+    inputs.student_topk_logp_B_T_K = same
+    inputs.teacher_topk_logp_B_T_K = same
+    assert opd_loss(inputs, OPDConfig(objective="gkd")).loss.item() == pytest.approx(0.0, abs=1e-6)
+    # student (0.5, 0.5) vs teacher (0.75, 0.25) with beta = 1: 0.5 log(4/3)
+    inputs.student_topk_logp_B_T_K = torch.log(torch.tensor([[[0.2, 0.2]]]))
+    inputs.teacher_topk_logp_B_T_K = torch.log(torch.tensor([[[0.6, 0.2]]]))
+    loss = opd_loss(inputs, OPDConfig(objective="gkd", beta=1.0)).loss
+    assert loss.item() == pytest.approx(0.5 * math.log(4 / 3))
+
+
+# ------------------------------------------------------------------------------ SOD
+
+
+def test_sod_step_divergence_and_weight_by_hand():
+    # step 0: gaps |(-1)-(-2)| = 1, |(-1)-(-1.5)| = 0.5 -> d_1 = 0.75
+    # step 1: gap 1.5 -> d_2 = 1.5 -> w = 0.75/1.5 = 0.5
+    # step 2: gap 0.25 -> w = min(3.0, 1.2) = 1.2
+    old = torch.tensor([[-1.0, -1.0, -9.0, -1.0, -1.0]])
+    teacher = torch.tensor([[-2.0, -1.5, 0.0, -2.5, -1.25]])
+    step_ids = torch.tensor([[0, 0, -1, 1, 2]])
+    divergence, has_tokens = step_divergences(old, teacher, step_ids, 3)
+    assert torch.allclose(divergence, torch.tensor([[0.75, 1.5, 0.25]]))
+    assert has_tokens.all()
+    weights = step_weights(divergence, eps=0.0, delta=0.2)
+    assert torch.allclose(weights, torch.tensor([[1.0, 0.5, 1.2]]))
+    per_token = sod_token_weights(old, teacher, step_ids, eps=0.0, delta=0.2)
+    assert torch.allclose(per_token, torch.tensor([[1.0, 1.0, 0.0, 0.5, 1.2]]))
+
+
+def test_sod_eps_keeps_zero_divergence_steps_finite():
+    weights = step_weights(torch.tensor([[0.0, 0.0, 2.0]]), eps=1e-6, delta=0.2)
+    assert torch.allclose(weights, torch.tensor([[1.0, 1.0, 1e-6 / (2.0 + 1e-6)]]))
+
+
+def test_sod_with_uniform_step_divergence_equals_opd():
+    # every step has mean |gap| = 0.5, so every weight is 1
+    inputs = _inputs([[-1.0, -1.0, -2.0, -1.0]], [[-1.5, -0.5, -2.5, -1.5]], [[0, 0, 1, 2]])
+    config = SODConfig(clip_low=None, clip_high=None)
+    advantages, weights = sod_advantages(inputs, config)
+    assert torch.allclose(weights, torch.ones(1, 4))
+    expected = opd_advantages(inputs.old_logp_B_T, inputs.teacher_logp_B_T, inputs.mask_B_T)
+    assert torch.allclose(advantages, expected)
+    sod = METHODS["sod"].loss(inputs, config).loss
+    opd = METHODS["opd"].loss(inputs, OPDConfig()).loss
+    assert sod.item() == pytest.approx(opd.item())
+
+
+def test_sod_adds_grpo_advantage_when_asked():
+    # two episodes of one task, rewards 1 and 0 -> GRPO advantages +1, -1
+    inputs = _inputs([[-1.0], [-1.0]], [[-1.0], [-1.0]], [[0], [0]], rewards=[1.0, 0.0])
+    advantages, _ = sod_advantages(inputs, SODConfig(with_grpo=True))
+    assert torch.allclose(advantages, torch.tensor([[1.0], [-1.0]]), atol=1e-5)
+
+
+# ------------------------------------------------------------------------------ TCOD
+
+
+@pytest.mark.parametrize(("update", "expected"), [(0, 1), (5, 1), (6, 2), (13, 3), (1000, 30)])
+def test_tcod_depth_schedule(update, expected):
+    # k(n) = min(1 + floor(n / 6), 30)
+    assert curriculum_depth(update, k_start=1, eta=6, k_max=30) == expected
+
+
+@pytest.mark.parametrize(("update", "expected"), [(0, 7), (4, 7), (5, 6), (12, 5), (40, 0)])
+def test_tcod_b2f_prefix_length(update, expected):
+    # c(n) = max(0, (8 - 1) - floor(n / 5))
+    assert b2f_prefix_length(update, demo_length=8, eta=5) == expected
+
+
+def test_tcod_window_mask_keeps_only_the_window_steps():
+    step_ids = torch.tensor([[-1, 0, 0, 1, 2, -1]])
+    assert torch.equal(window_mask(step_ids, 0, 2), torch.tensor([[0.0, 1, 1, 1, 0, 0]]))
+    assert torch.equal(window_mask(step_ids, 1, None), torch.tensor([[0.0, 0, 0, 1, 1, 0]]))
+
+
+def test_tcod_curriculum_from_the_registry():
+    spec = get_method("tcod")
+    f2b = spec.config_class(eta=2)
+    assert spec.curriculum(5, f2b, 30).max_student_steps == 3
+    b2f = spec.config_class(variant="b2f", eta=2)
+    assert spec.curriculum(5, b2f, 30).expert_prefix(6) == 3
+
+
+# ------------------------------------------------------------------------------ GRPO
+
+
+def test_group_advantages_by_hand():
+    rewards = torch.tensor([1.0, 0.0, 0.0, 0.0, 1.0, 1.0])
+    groups = torch.tensor([0, 0, 0, 0, 1, 1])
+    # group 0: mean 0.25, std sqrt(0.1875) = 0.4330 -> (1.732, -0.577, -0.577, -0.577)
+    # group 1: all equal -> 0
+    advantages = group_advantages(rewards, groups)
+    expected = torch.tensor([0.75 / 0.4330127, -0.25 / 0.4330127, -0.5773503, -0.5773503, 0, 0])
+    assert torch.allclose(advantages, expected, atol=1e-4)
+    assert torch.allclose(
+        group_advantages(rewards, groups, scale=False),
+        torch.tensor([0.75, -0.25, -0.25, -0.25, 0.0, 0.0]),
+    )
+
+
+def test_opd_grpo_with_equal_rewards_is_clipped_opd():
+    inputs = _inputs([[-1.0, -2.0]], [[-1.5, -1.0]], [[0, 1]], rewards=[1.0])
+    combined = opd_grpo_loss(inputs, GRPOConfig(name="opd_grpo")).loss
+    # ratio 1: loss = -mean(-0.5, 1.0) = -0.25
+    assert combined.item() == pytest.approx(-0.25)
+
+
+# ------------------------------------------------------------------------------ Skill-SD
+
+
+def test_skill_sd_loss_value_and_gradient_equal_the_reverse_kl_policy_gradient():
+    old = torch.tensor([[-1.0, -0.5]])
+    teacher = torch.tensor([[-2.0, -0.25]])
+    logp = old.clone().requires_grad_()
+    loss = importance_weighted_reverse_kl(logp, old, teacher, torch.ones(1, 2))
+    # rho = 1; ell = (1, -0.25); k3 = e^-1 - 1 + 1 = 0.3679, e^0.25 - 1 - 0.25 = 0.0340
+    expected = (math.exp(-1) + (math.exp(0.25) - 1.25)) / 2
+    assert loss.item() == pytest.approx(expected, abs=1e-6)
+    loss.backward()
+    # gradient at theta = old is ell_t / N
+    assert torch.allclose(logp.grad, torch.tensor([[0.5, -0.125]]))
+
+
+def test_skill_sd_is_zero_when_teacher_equals_student():
+    old = torch.tensor([[-1.0, -0.5]])
+    loss = importance_weighted_reverse_kl(old.clone(), old, old, torch.ones(1, 2))
+    assert loss.item() == 0.0
+
+
+def test_skill_sd_caps_the_importance_ratio():
+    old = torch.tensor([[-20.0]])
+    logp = torch.tensor([[0.0]])
+    teacher = torch.tensor([[math.log(0.5)]])
+    loss = importance_weighted_reverse_kl(logp, old, teacher, torch.ones(1, 1), max_log_ratio=2.0)
+    # rho = e^2 (capped from e^20); k3 = 0.5 - 1 + log 2
+    assert loss.item() == pytest.approx(math.exp(2) * (0.5 - 1 + math.log(2)), rel=1e-5)
+
+
+# ------------------------------------------------------------------------------ OPSD / registry
+
+
+def test_plan_text_numbers_the_expert_actions():
+    text = plan_text(["add 2", "add 1"], template="Plan:\n{plan}")
+    assert text == "Plan:\n1. add 2\n2. add 1"
+
+
+def test_unknown_method_suggests_a_close_match():
+    with pytest.raises(KeyError, match=r"unknown method 'sdo'\. Did you mean 'sod'\? Known"):
+        get_method("sdo")
