@@ -1,0 +1,5 @@
+"""The Shop family: WebShop-like product search and purchase (``protege/Shop-v0``)."""
+
+from protege.envs.shop.env import ShopEnv
+
+__all__ = ["ShopEnv"]

@@ -1,0 +1,1 @@
+"""The Shop catalogue (package data) and the script that generates it."""
