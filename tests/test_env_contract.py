@@ -43,6 +43,11 @@ class ContractSettings:
 
 SETTINGS: dict[str, ContractSettings] = {
     TEST_ENV_ID: ContractSettings(),
+    # Shop: a random detour must not buy (that ends the episode); 30 steps leave the expert
+    # room after 10 detour steps (the default cap is WebShop's 15).
+    "protege/Shop-v0": ContractSettings(
+        detour_allowed=lambda action: action != "click[buy now]", make_kwargs={"max_steps": 30}
+    ),
 }
 
 

@@ -25,6 +25,7 @@ ENTRY_POINT_GROUP = "protege.envs"
 
 BUILTIN_ENVS: dict[str, str] = {
     # id: "module:Class"; one line per family.
+    "protege/Shop-v0": "protege.envs.shop:ShopEnv",
     "protege/Household-v0": "protege.envs.household:HouseholdEnv",
 }
 
