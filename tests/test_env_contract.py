@@ -48,6 +48,8 @@ SETTINGS: dict[str, ContractSettings] = {
     "protege/Shop-v0": ContractSettings(
         detour_allowed=lambda action: action != "click[buy now]", make_kwargs={"max_steps": 30}
     ),
+    # Household: episodes take milliseconds, so check more seeds than the default.
+    "protege/Household-v0": ContractSettings(seeds_per_split=20),
 }
 
 
