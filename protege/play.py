@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 
 import gymnasium as gym
+from rich.columns import Columns
 from rich.console import Console
 from rich.panel import Panel
 
@@ -107,6 +108,10 @@ def _print_actions(console: Console, actions: list[str]) -> None:
     if not actions:
         return
     width = len(str(len(actions)))
+    entries = [f"[dim]{n:>{width}}.[/dim] {action}" for n, action in enumerate(actions, start=1)]
     console.print("[dim]Actions:[/dim]")
-    for number, action in enumerate(actions, start=1):
-        console.print(f"  [dim]{number:>{width}}.[/dim] {action}", highlight=False)
+    if len(entries) > 12:  # long lists (a kitchen has 30 receptacles) read better in columns
+        console.print(Columns(entries, padding=(0, 3), column_first=True), highlight=False)
+    else:
+        for entry in entries:
+            console.print(f"  {entry}", highlight=False)
