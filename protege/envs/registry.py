@@ -27,6 +27,7 @@ BUILTIN_ENVS: dict[str, str] = {
     # id: "module:Class"; one line per family.
     "protege/Shop-v0": "protege.envs.shop:ShopEnv",
     "protege/Household-v0": "protege.envs.household:HouseholdEnv",
+    "protege/Science-v0": "protege.envs.science:ScienceEnv",
 }
 
 PROVIDERS: dict[str, str] = {}

@@ -1,0 +1,320 @@
+"""The expert: plans the next command from the current world state, so it recovers from detours.
+
+Each task type has a short strategy built from a few primitives: walk to a room (opening
+doors), reveal a thing (open what hides it), fetch it, deliver it into a container, wire
+terminals together. Nothing is replayed: every call looks at the world as it is now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from protege.envs.science.biology import soil_and_water
+from protege.envs.science.physics import MATERIALS
+from protege.envs.science.tasks import Task
+from protege.envs.science.tasks.classification import matches
+from protege.envs.science.tasks.measurement import answer_box
+from protege.envs.science.world import Thing, World
+
+FALLBACK = "look around"
+
+# ---------------------------------------------------------------------- primitives
+
+
+def navigate(world: World, room: str) -> str:
+    """The next command on the way to a room."""
+    route = world.path(world.agent_room, room)
+    step = route[0]
+    door = world.door(world.agent_room, step)
+    if door is not None and not door.is_open:
+        return f"open door to {step}"
+    return f"go to {step}"
+
+
+def reveal(world: World, thing: Thing) -> str | None:
+    """A command that brings a thing into view, or None if it is visible."""
+    if world.room_of(thing) != world.agent_room:
+        return navigate(world, world.room_of(thing))
+    hidden = world.closed_container_of(thing)
+    if hidden is not None:
+        return f"open {world.ref(hidden)}"
+    return None
+
+
+def focus_on(world: World, thing: Thing) -> str:
+    """Go to a thing and focus on it."""
+    return reveal(world, thing) or f"focus on {world.ref(thing)}"
+
+
+def fetch(world: World, thing: Thing) -> str | None:
+    """A command towards holding a thing, or None if it is held."""
+    if world.in_inventory(thing):
+        return None
+    return reveal(world, thing) or f"pick up {world.ref(thing)}"
+
+
+def deliver(world: World, thing: Thing, target: Thing) -> str | None:
+    """A command towards having a thing inside a container, or None if it is there."""
+    if world.is_inside(thing, target):
+        return None
+    if not world.in_inventory(thing) and not (
+        world.room_of(thing) == world.room_of(target) and world.agent_room == world.room_of(target)
+    ):
+        return fetch(world, thing)
+    room = world.room_of(target)
+    if world.agent_room != room:
+        return navigate(world, room)
+    action = reveal(world, thing) or reveal(world, target)
+    if action is not None:
+        return action
+    if target.openable and not target.is_open:
+        return f"open {world.ref(target)}"
+    return f"move {world.ref(thing)} to {world.ref(target)}"
+
+
+def gather(world: World, things: list[Thing], room: str) -> str | None:
+    """A command towards having all things visible on the floor of a room (not held)."""
+    for thing in things:
+        if not world.in_inventory(thing) and world.room_of(thing) != room:
+            return fetch(world, thing)
+    if world.agent_room != room:
+        return navigate(world, room)
+    for thing in things:
+        if world.in_inventory(thing):
+            return f"put down {world.ref(thing)}"
+        hidden = world.closed_container_of(thing)
+        if hidden is not None:
+            return f"open {world.ref(hidden)}"
+    return None
+
+
+Terminal = tuple[Thing, str]
+
+
+def wire(world: World, pairs: list[tuple[Terminal, Terminal]]) -> str | None:
+    """A command towards exactly these connections, or None when they are all made."""
+    for (first, first_terminal), (second, second_terminal) in pairs:
+        current = world.connections.get((first.uid, first_terminal))
+        if current is not None and current[0] is second and current[1] == second_terminal:
+            continue
+        if current is not None:
+            return f"disconnect {world.ref(first)}"
+        if (second.uid, second_terminal) in world.connections:
+            return f"disconnect {world.ref(second)}"
+        return (
+            f"connect {world.ref(first)} {first_terminal} to {world.ref(second)} {second_terminal}"
+        )
+    return None
+
+
+def nearest(world: World, things: list[Thing]) -> Thing | None:
+    """The thing fewest rooms away (held things first), ties by creation order."""
+    if not things:
+        return None
+    return min(things, key=lambda t: (len(world.path(world.agent_room, world.room_of(t))), t.uid))
+
+
+# ---------------------------------------------------------------------- strategies
+
+
+def _matter(world: World, task: Task) -> str:
+    sample: Thing = task.data["sample"]
+    if not task.focused:
+        return focus_on(world, sample)
+    spec = MATERIALS[sample.material or "water"]
+    if task.data["direction"] == "cool":
+        device = world.find("freezer")
+    else:
+        point = spec.boiling_point if task.data["target_state"] == "gas" else spec.melting_point
+        stove = world.find("stove")
+        device = stove if stove and (stove.device_temperature or 0) >= point + 20 else None
+        device = device or world.find("blast furnace")
+    assert device is not None
+    if world.is_inside(sample, device):
+        if device.activatable and not device.active:
+            return reveal(world, device) or f"activate {world.ref(device)}"
+        return "wait"
+    carrier = sample
+    if sample.is_fluid():
+        parent = sample.parent
+        if parent is not None and parent.movable and parent.kind not in ("room", "inventory"):
+            carrier = parent
+        else:
+            return _decant(world, sample)
+    return deliver(world, carrier, device) or "wait"
+
+
+def _decant(world: World, sample: Thing) -> str:
+    """Move a loose fluid into an empty movable container."""
+    empty = [
+        thing
+        for thing in world.things
+        if thing.container
+        and thing.movable
+        and thing.is_open
+        and not thing.contents
+        and thing.kind == "container"
+    ]
+    vessel = nearest(world, empty)
+    if vessel is None:
+        return FALLBACK
+    return (
+        fetch(world, vessel)
+        or reveal(world, sample)
+        or (f"move {world.ref(sample)} to {world.ref(vessel)}")
+    )
+
+
+def _measure(world: World, task: Task) -> str:
+    thermometer: Thing = task.data["thermometer"]
+    sample: Thing = task.data["sample"]
+    if not task.focused:
+        return focus_on(world, thermometer)
+    if len(task.focused) == 1:
+        return focus_on(world, sample)
+    if not world.in_inventory(thermometer):
+        return fetch(world, thermometer) or FALLBACK
+    if sample.uid not in world.readings:
+        return reveal(world, sample) or f"use {world.ref(thermometer)} on {world.ref(sample)}"
+    return deliver(world, sample, answer_box(world, task)) or "wait"
+
+
+def _conductivity(world: World, task: Task) -> str:
+    sample: Thing = task.data["sample"]
+    bulb: Thing = task.data["bulb"]
+    if not task.focused:
+        return focus_on(world, sample)
+    if task.progress < 2:
+        battery = next(t for t in world.things if t.power_source == "nonrenewable")
+        action = gather(world, [sample, bulb, battery], "workshop") or wire(
+            world,
+            [
+                ((battery, "anode"), (bulb, "terminal 1")),
+                ((bulb, "terminal 2"), (sample, "terminal 1")),
+                ((sample, "terminal 2"), (battery, "cathode")),
+            ],
+        )
+        return action or "wait"
+    return deliver(world, sample, task.data["right_box"]) or "wait"
+
+
+def _power(world: World, task: Task) -> str:
+    component: Thing = task.data["component"]
+    if not task.focused:
+        return focus_on(world, component)
+    renewable = task.data["source"] == "renewable"
+    source = next(
+        t for t in world.things if t.power_source == ("renewable" if renewable else "nonrenewable")
+    )
+    room = "outside" if renewable else "workshop"
+    action = gather(world, [component, source], room) or wire(
+        world,
+        [
+            ((source, "anode"), (component, "terminal 1")),
+            ((component, "terminal 2"), (source, "cathode")),
+        ],
+    )
+    return action or "wait"
+
+
+def _classify(world: World, task: Task) -> str:
+    box: Thing = task.data["box"]
+    if not task.focused:
+        candidates = [
+            t for t in world.things if matches(task.task_type, t) and t.parent is not None
+        ]
+        target = nearest(world, candidates)
+        return focus_on(world, target) if target is not None else FALLBACK
+    return deliver(world, task.focused[0], box) or "wait"
+
+
+def _lifespan(world: World, task: Task) -> str:
+    if task.progress == 0:
+        return navigate(world, task.data["room"])
+    return focus_on(world, task.data["answer"])
+
+
+def _stages(world: World, task: Task) -> str:
+    name = task.data["stages"][len(task.focused)]
+    thing = world.find(name)
+    return focus_on(world, thing) if thing is not None else FALLBACK
+
+
+def _grow(world: World, task: Task) -> str:
+    seed: Thing = task.data["seed"]
+    if not task.focused:
+        return focus_on(world, seed)
+    if soil_and_water(seed.parent)[0] is None:
+        pots = [
+            t
+            for t in world.things
+            if soil_and_water(t)[0] is not None and not any(i.kind == "plant" for i in t.contents)
+        ]
+        pot = nearest(world, pots)
+        return (deliver(world, seed, pot) if pot is not None else None) or FALLBACK
+    pot = seed.parent
+    assert pot is not None
+    sinks = [t for t in world.things if t.name == "sink"]
+    sink = pot.parent if pot.parent in sinks else nearest(world, sinks)
+    assert sink is not None
+    if pot.parent is not sink:
+        return deliver(world, pot, sink) or FALLBACK
+    if not sink.active:
+        return reveal(world, sink) or f"activate {world.ref(sink)}"
+    return "wait"
+
+
+def _paint(world: World, task: Task) -> str:
+    target: str = task.data["target"]
+    wanted = set(task.data["recipe"])
+    product = [t for t in world.things if t.material == target]
+    if product:
+        return focus_on(world, product[0])
+    singles: dict[str, list[Thing]] = {name: [] for name in wanted}
+    for thing in world.things:
+        if not thing.container:
+            continue
+        materials = [item.material for item in thing.contents if item.kind == "substance"]
+        if set(materials) == wanted:
+            return reveal(world, thing) or f"mix {world.ref(thing)}"
+        if len(materials) == 1 and materials[0] in wanted:
+            singles[materials[0]].append(thing)
+    first, second = (nearest(world, singles[name]) for name in sorted(wanted))
+    if first is None or second is None:
+        return FALLBACK
+    if not world.in_inventory(first) and world.room_of(first) != world.room_of(second):
+        return fetch(world, first) or FALLBACK
+    if world.agent_room != world.room_of(second):
+        return navigate(world, world.room_of(second))
+    return (
+        reveal(world, first)
+        or reveal(world, second)
+        or f"pour {world.ref(first)} in {world.ref(second)}"
+    )
+
+
+STRATEGIES: dict[str, Callable[[World, Task], str]] = {
+    "boil": _matter,
+    "melt": _matter,
+    "freeze": _matter,
+    "use-thermometer": _measure,
+    "test-conductivity": _conductivity,
+    "power-component": _power,
+    "power-component-renewable-vs-nonrenewable-energy": _power,
+    "find-living-thing": _classify,
+    "find-non-living-thing": _classify,
+    "find-plant": _classify,
+    "find-animal": _classify,
+    "lifespan-longest-lived": _lifespan,
+    "lifespan-shortest-lived": _lifespan,
+    "identify-life-stages-2": _stages,
+    "grow-plant": _grow,
+    "chemistry-mix-paint-secondary-color": _paint,
+}
+
+
+def expert_action(world: World, task: Task) -> str:
+    """The expert's next command for the task in the current world."""
+    if task.failed or task.won():
+        return FALLBACK
+    return STRATEGIES[task.task_type](world, task)
