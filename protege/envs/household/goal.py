@@ -51,6 +51,7 @@ class Objective:
         self.goal = goal
         self.objects = [obj for obj, kind in world.object_type.items() if kind == goal.object_type]
         self.targets = [name for name, kind in world.receptacle_type.items() if kind == goal.target]
+        self._target_set = frozenset(self.targets)
         self._property = {"heat": world.hot, "cool": world.cool, "clean": world.clean}.get(
             goal.transform or ""
         )
@@ -68,7 +69,13 @@ class Objective:
 
     def best_placed(self) -> int:
         """The most finished goal objects in any one target receptacle."""
-        return max((self.placed_in(target) for target in self.targets), default=0)
+        location, targets = self.world.location, self._target_set
+        counts: dict[str, int] = {}
+        for obj in self.objects:
+            where = location[obj]
+            if where in targets and self.has_property(obj):
+                counts[where] = counts.get(where, 0) + 1
+        return max(counts.values(), default=0)
 
     def holds_goal_object(self) -> bool:
         """Whether the agent carries an object of the goal type."""
