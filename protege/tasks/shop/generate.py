@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from protege.envs.shop.reward import option_matched
 from protege.tasks.shop.vocabulary import (
     BULLET_TEMPLATES,
     CATEGORIES,
@@ -132,15 +133,21 @@ def _product(
 
 
 def _options(rng: np.random.Generator, group_specs: tuple[str, ...]) -> dict[str, list[str]]:
+    """Draw each group's values; no two values of one product count as the same option."""
     options: dict[str, list[str]] = {}
-    taken: set[str] = set()
+    taken: list[str] = []
     for spec in group_specs:
         group, _, pool_name = spec.partition("=")
-        pool = [value for value in OPTION_POOLS[pool_name or group] if value not in taken]
-        count = int(rng.integers(2, min(6, len(pool)) + 1))
-        values = [pool[i] for i in sorted(rng.choice(len(pool), count, replace=False))]
-        options[group] = values
-        taken.update(values)
+        pool = OPTION_POOLS[pool_name or group]
+        wanted = int(rng.integers(2, min(6, len(pool)) + 1))
+        values: list[str] = []
+        for i in rng.permutation(len(pool)):
+            if len(values) == wanted:
+                break
+            if not option_matched(pool[i], taken):
+                values.append(pool[i])
+                taken.append(pool[i])
+        options[group] = sorted(values, key=pool.index)
     return options
 
 

@@ -42,14 +42,19 @@ class Category(NamedTuple):
         return product_types()[self.name]
 
 
-SIZES_FOOD = tuple(
-    f"{amount} ounce (pack of {pack})" for amount in (4, 8, 12, 16, 24) for pack in (1, 2, 4, 6)
-)
-SIZES_CLOTHES = ("x-small", "small", "medium", "large", "x-large", "xx-large", "3x-large")
-SIZES_SHOES = tuple(f"{size}" for size in ("6", "6.5", "7", "7.5", "8", "8.5", "9", "10", "11"))
-SIZES_FLUID = ("1 fl oz", "1.7 fl oz", "3.4 fl oz", "6.8 fl oz", "8 fl oz", "16 fl oz")
+# Values within one pool are chosen so that WebShop's fuzzy option match (token-set ratio
+# above 85, after colour normalisation) tells most of them apart: "8 ounce (pack of 2)" and
+# "16 ounce (pack of 1)" score 87 and would count as the same option. generate.py also never
+# gives one product two values the match confuses.
+SIZES_FOOD = (
+    "3.5 ounce", "8 ounce", "1 pound", "2.5 pound", "snack size", "family size", "party size",
+    "variety pack",
+)  # fmt: skip
+SIZES_CLOTHES = ("xs", "s", "m", "l", "xl", "xxl", "3xl")
+SIZES_SHOES = ("5", "6", "7", "8", "9", "10", "11", "12", "13")
+SIZES_FLUID = ("0.5 fl oz", "3.4 fl oz", "8 fl oz", "16.9 fl oz", "1 liter", "gallon")
 SIZES_BED = ("twin", "twin xl", "full", "queen", "king", "california king")
-SIZES_HOME = ("8 inch", "10 inch", "12 inch", "14 inch", "16 inch", "18 inch", "20 inch")
+SIZES_HOME = ("8 inch", "12 inch", "36 inch", "small", "medium", "large", "jumbo")
 
 OPTION_POOLS: dict[str, tuple[str, ...]] = {
     "size_food": SIZES_FOOD,
@@ -58,8 +63,8 @@ OPTION_POOLS: dict[str, tuple[str, ...]] = {
     "size_fluid": SIZES_FLUID,
     "size_bed": SIZES_BED,
     "size_home": SIZES_HOME,
-    "count": ("pack of 1", "pack of 2", "pack of 3", "pack of 6", "pack of 12", "pack of 24"),
-    "set": ("set of 1", "set of 2", "set of 4", "set of 6", "set of 8"),
+    "count": ("single", "2 pack", "6 pack", "twelve pack", "24 count", "value pack", "bulk box"),
+    "set": ("single", "pair", "set of 4", "set of 12", "family set", "starter set"),
     "color": (
         "black",
         "white",
@@ -164,15 +169,7 @@ OPTION_POOLS: dict[str, tuple[str, ...]] = {
     ),
     "capacity": ("32gb", "64gb", "128gb", "256gb", "512gb", "1tb", "2tb"),
     "length": ("3 ft", "6 ft", "10 ft", "15 ft"),
-    "model": (
-        "iphone 15",
-        "iphone 14",
-        "iphone 13",
-        "galaxy s24",
-        "galaxy s23",
-        "pixel 8",
-        "pixel 7",
-    ),
+    "model": ("iphone 15", "iphone se", "galaxy s24", "galaxy z flip", "pixel 8", "moto g"),
     "style": ("classic", "modern", "rustic", "minimalist", "vintage", "farmhouse"),
 }
 
