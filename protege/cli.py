@@ -6,6 +6,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from protege.agents.cli import eval_command, models_app, rollout_command
 from protege.play import play_interactively
 
 app = typer.Typer(
@@ -55,6 +56,11 @@ def play_command(
     play_interactively(
         env_id, split=split, seed=seed, task_type=task_type, expert=expert, delay=delay
     )
+
+
+app.command("rollout")(rollout_command)
+app.command("eval")(eval_command)
+app.add_typer(models_app, name="models")
 
 
 def main() -> None:

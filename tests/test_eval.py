@@ -1,0 +1,75 @@
+"""Evaluation statistics: Wilson intervals against hand-computed values, summaries, plots."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from protege.eval import (
+    plot_episode_lengths,
+    plot_success_by_type,
+    summarize,
+    wilson_interval,
+)
+from protege.records import Episode, Step
+
+
+def test_wilson_interval_matches_hand_computed_values():
+    # 8/10, z = 1.96: z² = 3.8416, denom = 1.38416, center = (0.8 + 0.19208)/1.38416 = 0.71683,
+    # half = 1.96·sqrt(0.016 + 0.009604)/1.38416 = 1.96·0.16001/1.38416 = 0.22658
+    low, high = wilson_interval(8, 10, z=1.96)
+    assert low == pytest.approx(0.49016, abs=1e-4)
+    assert high == pytest.approx(0.94331, abs=1e-4)
+    # 0/10: low is 0, high = 2·0.19208/1.38416 = 0.27754
+    assert wilson_interval(0, 10, z=1.96) == (0.0, pytest.approx(0.27754, abs=1e-4))
+    # 10/10 mirrors 0/10
+    assert wilson_interval(10, 10, z=1.96) == (pytest.approx(1 - 0.27754, abs=1e-4), 1.0)
+    # 1/2 is symmetric around 0.5
+    low, high = wilson_interval(1, 2)
+    assert math.isclose(low + high, 1.0)
+
+
+def test_wilson_interval_limits():
+    assert wilson_interval(0, 0) == (0.0, 1.0)
+    with pytest.raises(ValueError, match=r"need 0 <= successes <= trials, got 3/2"):
+        wilson_interval(3, 2)
+
+
+def _episode(task_type: str, won: bool, steps: int, parse_errors: int = 0) -> Episode:
+    return Episode(
+        env_id="protege-test/Counter-v0",
+        task_id=f"{task_type}-1",
+        task_type=task_type,
+        goal="g",
+        policy="p",
+        steps=[
+            Step(
+                observation="o",
+                action="a",
+                won=won and i == steps - 1,
+                score=1.0 if won and i == steps - 1 else 0.5,
+                parse_error="bad" if i < parse_errors else None,
+            )
+            for i in range(steps)
+        ],
+    )
+
+
+def test_summarize_groups_by_task_type(tmp_path):
+    episodes = [
+        _episode("small", True, 2),
+        _episode("small", False, 4, parse_errors=1),
+        _episode("large", True, 6),
+    ]
+    report = summarize(episodes)
+    assert report.overall.episodes == 3 and report.overall.successes == 2
+    assert report.overall.mean_steps == pytest.approx(4.0)
+    assert report.overall.mean_score == pytest.approx((1.0 + 0.5 + 1.0) / 3)
+    assert report.overall.parse_errors == 1
+    assert [g.name for g in report.by_task_type] == ["large", "small"]
+    small = report.by_task_type[1]
+    assert small.success_rate == 0.5
+    assert (small.ci_low, small.ci_high) == pytest.approx(wilson_interval(1, 2))
+    assert plot_success_by_type(report, tmp_path / "a.png").stat().st_size > 0
+    assert plot_episode_lengths(episodes, tmp_path / "b.png").stat().st_size > 0
