@@ -245,6 +245,7 @@ def _activate(world: World, thing: Thing, value: bool = True) -> Outcome:
         return Outcome(f"The {thing.name} is already {'on' if value else 'off'}.")
     thing.active = value
     world.version += 1
+    world.thermal_version += 1
     return Outcome(f"The {thing.name} is now {'activated' if value else 'deactivated'}.")
 
 
@@ -344,6 +345,7 @@ def _use(world: World, tool: Thing, target: Thing) -> Outcome:
             return Outcome("There is nothing to burn in the fire pit.")
         target.active = True
         world.version += 1
+        world.thermal_version += 1
         return Outcome("The wood in the fire pit catches fire.")
     return Outcome(f"Using the {tool.name} on the {target.name} does nothing.")
 

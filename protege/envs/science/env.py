@@ -66,8 +66,8 @@ class ScienceEnv(TextEnv):
         world = self.world
         world.time += 1
         physics.sink_tick(world, self._sinks)
-        if world.version != self._settled_version and not physics.heat_tick(world):
-            self._settled_version = world.version
+        if world.thermal_version != self._settled_version and not physics.heat_tick(world):
+            self._settled_version = world.thermal_version
         biology.growth_tick(world, self._plants)
 
     def _step(self, action: str) -> tuple[str, float, bool]:

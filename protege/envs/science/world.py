@@ -87,6 +87,8 @@ class World:
         self.agent_room = ""
         self.time = 0
         self.version = 0
+        self.thermal_version = 0
+        """Bumped by every change that can start heat flowing (moves, devices switched)."""
         self.connections: dict[tuple[int, str], tuple[Thing, str]] = {}
         """(thing uid, terminal) -> the (thing, terminal) it is wired to; stored both ways."""
         self.things: list[Thing] = []
@@ -124,6 +126,7 @@ class World:
         thing.parent = into
         into.contents.append(thing)
         self.version += 1
+        self.thermal_version += 1
 
     # ------------------------------------------------------------------ changing
 
@@ -142,6 +145,7 @@ class World:
         thing.parent = None
         self.things.remove(thing)
         self.version += 1
+        self.thermal_version += 1
 
     def unwire(self, thing: Thing) -> None:
         """Disconnect every terminal of a thing and of everything inside it."""
