@@ -1,0 +1,264 @@
+"""The ``protege distill`` configuration: one YAML file validated by pydantic.
+
+Every field has a default and a one-line comment (its only documentation). Shared blocks
+(model, teacher, environment, rollout, optimisation, logging, checkpoints) are nested models;
+the method block is one of the method configs, picked by its ``name``. An unknown or mistyped
+key is refused with its name, the allowed keys and a close match (:func:`load_config`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import typing
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from protege.distill.methods.grpo import GRPOConfig
+from protege.distill.methods.opd import OPDConfig
+from protege.distill.methods.opsd import OPSDConfig
+from protege.distill.methods.sft import SFTConfig
+from protege.distill.methods.skill_sd import SkillSDConfig
+from protege.distill.methods.sod import SODConfig
+from protege.distill.methods.tcod import TCODConfig
+from protege.errors import ProtegeError
+
+MethodConfig = Annotated[
+    OPDConfig | SODConfig | TCODConfig | SkillSDConfig | OPSDConfig | SFTConfig | GRPOConfig,
+    Field(discriminator="name"),
+]
+
+
+class ConfigError(ProtegeError, ValueError):
+    """A distillation config that cannot be used; the message names the key and the fix."""
+
+
+class Section(BaseModel):
+    """Base of every config block: unknown keys are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoRAConfig(Section):
+    """A peft LoRA adapter on the student (null in ``student.lora`` = full fine-tuning)."""
+
+    # adapter rank
+    r: int = Field(16, ge=1)
+    # scaling numerator (the update is scaled by alpha / r)
+    alpha: int = Field(32, ge=1)
+    # dropout on the adapter input
+    dropout: float = Field(0.0, ge=0.0, lt=1.0)
+    # module names to adapt; "all-linear" adapts every linear layer except the output head
+    target_modules: list[str] | Literal["all-linear"] = "all-linear"
+
+
+class StudentConfig(Section):
+    """The model being trained."""
+
+    # local model folder, or "smollm2" / "tiny" (prepared offline on demand)
+    path: str = "tiny"
+    # LoRA adapter settings; null trains every weight
+    lora: LoRAConfig | None = None
+    # "cpu", "cuda", "cuda:1" or "auto"
+    device: str = "auto"
+    # "float32", "bfloat16" or "auto" (bf16 on a capable GPU, else fp32)
+    dtype: str = "auto"
+
+
+class TeacherConfig(Section):
+    """The teacher that scores the student's tokens (methods with their own teacher)."""
+
+    # local model folder, "smollm2" or "tiny"; ignored by self-distillation methods
+    path: str = "smollm2"
+    # "cpu", "cuda", "cuda:1" or "auto" (the teacher may sit on another device)
+    device: str = "auto"
+    # "float32", "bfloat16" or "auto"
+    dtype: str = "auto"
+    # "hf" (transformers forward passes) or "vllm" (prompt_logprobs)
+    backend: Literal["hf", "vllm"] = "hf"
+    # most tokens (sequences x longest length) per teacher forward pass
+    max_batch_tokens: int = Field(8192, ge=1)
+
+
+class EnvConfig(Section):
+    """The environment the student plays."""
+
+    # a registered environment id (see `protege envs`)
+    env_id: str = "protege/Household-v0"
+    # split the training tasks come from
+    split: str = "train"
+    # only tasks of this type; null = every type
+    task_type: str | None = None
+    # step limit per episode; null = the environment's default
+    max_steps: int | None = Field(None, ge=1)
+
+
+class RolloutConfig(Section):
+    """How the student plays during training."""
+
+    # tasks per update
+    tasks_per_update: int = Field(8, ge=1)
+    # episodes per task (GRPO group size; 1 for pure distillation)
+    group_size: int = Field(1, ge=1)
+    # sampling temperature (1.0 as the published OPD recipes)
+    temperature: float = Field(1.0, ge=0.0)
+    # nucleus sampling mass
+    top_p: float = Field(1.0, gt=0.0, le=1.0)
+    # token limit of one response
+    max_new_tokens: int = Field(48, ge=1)
+    # prompt format: "react", "tagged" or "tool_call"
+    prompt_format: str = "react"
+    # episodes played in lockstep (one batched generate per turn)
+    num_envs: int = Field(8, ge=1)
+
+
+class OptimConfig(Section):
+    """The optimiser and the minibatch schedule."""
+
+    # AdamW learning rate
+    lr: float = Field(1e-5, gt=0.0)
+    # AdamW weight decay
+    weight_decay: float = Field(0.0, ge=0.0)
+    # episodes per optimiser step, before gradient accumulation
+    minibatch_size: int = Field(4, ge=1)
+    # minibatches whose gradients are summed into one optimiser step
+    grad_accumulation: int = Field(1, ge=1)
+    # passes over each update's episodes
+    epochs_per_update: int = Field(1, ge=1)
+    # gradient-norm clip; null = none
+    max_grad_norm: float | None = Field(1.0, gt=0.0)
+    # linear warm-up, in optimiser steps
+    warmup_steps: int = Field(0, ge=0)
+    # learning-rate schedule after warm-up
+    schedule: Literal["constant", "linear", "cosine"] = "constant"
+
+
+class EvalConfig(Section):
+    """Evaluation on a held-out split with the full horizon."""
+
+    # evaluate every this many updates (0 = only at the end)
+    every: int = Field(0, ge=0)
+    # split to evaluate on
+    split: str = "valid_seen"
+    # episodes per evaluation (seeds 0..n-1)
+    episodes: int = Field(10, ge=1)
+    # sampling temperature for evaluation (0 = greedy)
+    temperature: float = Field(0.0, ge=0.0)
+
+
+class LogConfig(Section):
+    """Where metrics and samples go."""
+
+    # one JSON line of metrics per update (metrics.jsonl in the output folder)
+    jsonl: bool = True
+    # TensorBoard event files (tensorboard/ in the output folder)
+    tensorboard: bool = True
+    # log to Weights & Biases too, when wandb is installed
+    wandb: bool = False
+    # W&B project name
+    wandb_project: str = "protege"
+    # write scored episode samples (samples/update_N.jsonl) every this many updates; 0 = never
+    samples_every: int = Field(0, ge=0)
+    # episodes per sample file
+    samples_per_file: int = Field(4, ge=1)
+
+
+class CheckpointConfig(Section):
+    """Checkpoints: model or adapter, optimizer, scheduler, RNG, curriculum, skill library."""
+
+    # save every this many updates (0 = only at the end)
+    every: int = Field(1, ge=0)
+    # keep this many most recent checkpoints
+    keep: int = Field(2, ge=1)
+
+
+class DistillConfig(Section):
+    """A whole ``protege distill`` run."""
+
+    # the method and its settings; `name` picks it: opd, sod, tcod, skill_sd, opsd, sft, grpo,
+    # opd_grpo
+    method: MethodConfig = Field(default_factory=OPDConfig)
+    # the model being trained
+    student: StudentConfig = Field(default_factory=StudentConfig)
+    # the external teacher (opd, sod, tcod, opd_grpo)
+    teacher: TeacherConfig = Field(default_factory=TeacherConfig)
+    # the environment
+    env: EnvConfig = Field(default_factory=EnvConfig)
+    # how the student plays during training
+    rollout: RolloutConfig = Field(default_factory=RolloutConfig)
+    # optimiser and minibatches
+    optim: OptimConfig = Field(default_factory=OptimConfig)
+    # held-out evaluation
+    eval: EvalConfig = Field(default_factory=EvalConfig)
+    # metrics and samples
+    log: LogConfig = Field(default_factory=LogConfig)
+    # checkpoints
+    checkpoint: CheckpointConfig = Field(default_factory=CheckpointConfig)
+    # number of updates (rollout, score, optimise)
+    updates: int = Field(20, ge=1)
+    # seed of weights' init noise, sampling and task order
+    seed: int = 0
+    # run folder: metrics, checkpoints, samples
+    output_dir: str = "runs/distill"
+
+
+def _section_class(annotation: Any, value: Any) -> type[BaseModel] | None:
+    """The config class a nested mapping validates against (method blocks by their name)."""
+    for candidate in typing.get_args(annotation) or (annotation,):
+        if typing.get_origin(candidate) is Annotated:
+            return _section_class(typing.get_args(candidate)[0], value)
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            name_field = candidate.model_fields.get("name")
+            if name_field is None or not isinstance(value, dict):
+                return candidate
+            allowed = typing.get_args(name_field.annotation)
+            if value.get("name", name_field.default) in allowed:
+                return candidate
+    return None
+
+
+def check_keys(data: Any, model: type[BaseModel], where: str = "") -> None:
+    """Refuse an unknown key anywhere in ``data`` with the allowed keys and a close match."""
+    if not isinstance(data, dict):
+        return
+    allowed = list(model.model_fields)
+    for key, value in data.items():
+        path = f"{where}.{key}" if where else str(key)
+        if key not in model.model_fields:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise ConfigError(
+                f"unknown key {path!r}.{hint} Allowed keys{' in ' + where if where else ''}: "
+                f"{', '.join(allowed)}"
+            )
+        section = _section_class(model.model_fields[key].annotation, value)
+        if section is not None:
+            check_keys(value, section, path)
+
+
+def parse_config(data: dict[str, Any] | None, source: str = "config") -> DistillConfig:
+    """Validate a mapping into a :class:`DistillConfig` with readable errors."""
+    data = data or {}
+    check_keys(data, DistillConfig)
+    try:
+        return DistillConfig.model_validate(data)
+    except ValidationError as error:
+        lines = [
+            f"  {'.'.join(str(part) for part in item['loc'])}: {item['msg']}"
+            for item in error.errors()
+        ]
+        raise ConfigError(f"{source} is not a valid distill config:\n" + "\n".join(lines)) from None
+
+
+def load_config(path: str | os.PathLike[str]) -> DistillConfig:
+    """Read and validate a YAML config file."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"config file {str(path)!r} does not exist")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if data is not None and not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of keys, got {type(data).__name__}")
+    return parse_config(data, str(path))

@@ -1,0 +1,215 @@
+"""What the teacher sees beyond the student's context: nothing, a skill (Skill-SD), the plan (OPSD).
+
+A context builds, per episode, a privileged text placed at the end of the system message of
+the teacher's first prompt; the student's action tokens and everything after its first action
+are kept verbatim by the scorer. Contexts are looked up by the method's ``teacher_context``
+name in :data:`CONTEXTS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from protege.agents.conversation import render_prompt_ids
+from protege.agents.formats import PromptFormat
+from protege.distill.rollouts import expert_plan
+from protege.distill.scoring import TeacherPrompt
+from protege.distill.skills import PolicySummariser, Skill, SkillLibrary, TemplateSummariser
+from protege.distill.skills import skill_text as join_skills
+from protege.errors import ProtegeError
+from protege.records import Episode
+
+
+class ContextError(ProtegeError, ValueError):
+    """An episode whose teacher context cannot be built."""
+
+
+def first_prompt_ids(
+    tokenizer: Any, prompt_format: PromptFormat, episode: Episode, privileged: str = ""
+) -> list[int]:
+    """The episode's first prompt as the rollout engine rendered it, with ``privileged`` text
+    appended to the system message."""
+    first = episode.steps[0]
+    system = prompt_format.system_prompt(episode.goal, first.admissible_actions)
+    if privileged:
+        system = f"{system}\n\n{privileged}"
+    messages = [
+        {"role": "system", "content": system},
+        {
+            "role": "user",
+            "content": prompt_format.observation_message(
+                first.observation, first.admissible_actions
+            ),
+        },
+    ]
+    return render_prompt_ids(tokenizer, messages, prompt_format.tools(None))
+
+
+def check_reproducible(tokenizer: Any, prompt_format: PromptFormat, episode: Episode) -> None:
+    """Raise unless the plain rebuilt first prompt equals the recorded one."""
+    if episode.tokens is None or not episode.tokens.spans:
+        raise ContextError(
+            f"episode {episode.task_id!r} has no full-history token record; a privileged teacher "
+            "context needs full-history rollouts (history=None)"
+        )
+    recorded = episode.tokens.token_ids[: episode.tokens.spans[0].start]
+    if first_prompt_ids(tokenizer, prompt_format, episode) != recorded:
+        raise ContextError(
+            f"the first prompt of episode {episode.task_id!r} cannot be rebuilt from its record "
+            f"with the {prompt_format.name!r} format; was it played with another format?"
+        )
+
+
+class TeacherContext(Protocol):
+    """Builds the teacher's prompts for a batch of episodes."""
+
+    def prompt_fn(self, episodes: Sequence[Episode]) -> TeacherPrompt | None:
+        """The scorer's ``teacher_prompt`` for these episodes (None = the student's context)."""
+        ...
+
+    def after_scoring(self, episodes: Sequence[Episode]) -> None:
+        """Learn from finished episodes (Skill-SD summarises them)."""
+        ...
+
+    def state(self) -> dict[str, Any]:
+        """Plain data for checkpoints."""
+        ...
+
+    def load_state(self, state: dict[str, Any]) -> None:
+        """Restore :meth:`state`."""
+        ...
+
+
+class PlainContext:
+    """The teacher sees exactly the student's context."""
+
+    def __init__(self, **_: Any) -> None:
+        pass
+
+    def prompt_fn(self, episodes: Sequence[Episode]) -> TeacherPrompt | None:
+        """No replacement."""
+        return None
+
+    def after_scoring(self, episodes: Sequence[Episode]) -> None:
+        """Nothing to learn."""
+
+    def state(self) -> dict[str, Any]:
+        """No state."""
+        return {}
+
+    def load_state(self, state: dict[str, Any]) -> None:
+        """No state."""
+
+
+class _PrivilegedContext:
+    """Shared machinery: a privileged text per episode in the teacher's first prompt."""
+
+    def __init__(self, tokenizer: Any, prompt_format: PromptFormat, **_: Any) -> None:
+        self.tokenizer = tokenizer
+        self.format = prompt_format
+
+    def text(self, episode: Episode) -> str:
+        raise NotImplementedError
+
+    def prompt_fn(self, episodes: Sequence[Episode]) -> TeacherPrompt | None:
+        """Prompts with each episode's privileged text, built once per episode."""
+        prompts: dict[int, list[int]] = {}
+        for episode in episodes:
+            check_reproducible(self.tokenizer, self.format, episode)
+            prompts[id(episode)] = first_prompt_ids(
+                self.tokenizer, self.format, episode, self.text(episode)
+            )
+        return lambda episode, step: prompts[id(episode)]
+
+    def after_scoring(self, episodes: Sequence[Episode]) -> None:
+        """Nothing to learn by default."""
+
+    def state(self) -> dict[str, Any]:
+        """No state by default."""
+        return {}
+
+    def load_state(self, state: dict[str, Any]) -> None:
+        """No state by default."""
+
+
+class PlanContext(_PrivilegedContext):
+    """OPSD: the expert's action sequence from reset, found on a fresh copy of the env."""
+
+    def __init__(
+        self, tokenizer: Any, prompt_format: PromptFormat, method: Any, env: Any, **_: Any
+    ) -> None:
+        super().__init__(tokenizer, prompt_format)
+        self.template = method.plan_template
+        self.env = env
+        self.cache: dict[tuple[str, int | None], list[str]] = {}
+
+    def text(self, episode: Episode) -> str:
+        """The numbered expert plan in the method's template."""
+        from protege.distill.methods.opsd import plan_text
+
+        key = (episode.env_id, episode.seed)
+        if key not in self.cache:
+            if episode.seed is None:
+                raise ContextError(f"episode {episode.task_id!r} has no seed to replay the expert")
+            self.cache[key] = expert_plan(
+                episode.env_id,
+                episode.seed,
+                episode.split or self.env.split,
+                self.env.task_type,
+                **({"max_steps": self.env.max_steps} if self.env.max_steps else {}),
+            )
+        return plan_text(self.cache[key], self.template)
+
+
+class SkillContext(_PrivilegedContext):
+    """Skill-SD: skills retrieved by UCB from a library that grows from finished episodes."""
+
+    def __init__(
+        self,
+        tokenizer: Any,
+        prompt_format: PromptFormat,
+        method: Any,
+        summariser_policy: Any,
+        **_: Any,
+    ) -> None:
+        super().__init__(tokenizer, prompt_format)
+        self.k = method.skills_per_prompt
+        self.library = SkillLibrary(method.max_skills_per_type, method.ucb_c)
+        self.summariser = (
+            PolicySummariser(summariser_policy)
+            if method.summariser == "policy"
+            else TemplateSummariser()
+        )
+        self.used: dict[int, list[Skill]] = {}
+
+    def text(self, episode: Episode) -> str:
+        """The retrieved skills' text (empty while the library has none of this type)."""
+        skills = self.library.retrieve(episode.task_type, self.k)
+        self.used[id(episode)] = skills
+        return join_skills(skills)
+
+    def after_scoring(self, episodes: Sequence[Episode]) -> None:
+        """Credit the skills used with each outcome, then summarise one episode per task."""
+        for episode in episodes:
+            self.library.update(self.used.pop(id(episode), []), float(episode.won))
+        seen: set[str] = set()
+        for episode in episodes:
+            if episode.task_id not in seen:
+                seen.add(episode.task_id)
+                text = self.summariser.summarise(episode)
+                self.library.add(text, episode.task_type, episode.task_id)
+        self.used.clear()
+
+    def state(self) -> dict[str, Any]:
+        """The skill library."""
+        return {"library": self.library.to_dict()}
+
+    def load_state(self, state: dict[str, Any]) -> None:
+        """Restore the skill library."""
+        if "library" in state:
+            self.library = SkillLibrary.from_dict(state["library"])
+
+
+CONTEXTS: dict[str, type] = {"plain": PlainContext, "plan": PlanContext, "skill": SkillContext}
+"""Teacher contexts by the method's ``teacher_context`` name."""

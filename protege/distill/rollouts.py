@@ -1,0 +1,163 @@
+"""Training rollouts: the live student, the expert as tokens, and an expert prefix (TCOD B2F).
+
+Episodes are played by :class:`protege.agents.rollout.RolloutEngine` (token-exact, full
+history); this module only supplies the policies it needs during training:
+
+- :class:`StudentPolicy` samples from the model being trained, in memory, without reloading;
+- :class:`TokenExpertPolicy` plays the environment expert but writes its action as the prompt
+  format's response, tokenized, so the conversation keeps a token record (SFT data, B2F prefix);
+- :class:`PrefixPolicy` lets the expert play a per-task number of first actions, then the
+  student (TCOD B2F); the number is recorded in ``Episode.metadata["expert_prefix"]``.
+
+:func:`expert_plan` plays the expert on a fresh copy of the environment (OPSD's privileged plan,
+the B2F demonstration length).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import gymnasium as gym
+import torch
+
+from protege.agents.formats import PromptFormat, get_format
+from protege.agents.policies.base import Generation, Policy, PolicyInput
+from protege.agents.policies.hf import HFPolicy
+from protege.agents.rollout import RolloutEngine
+from protege.agents.scripted import ExpertAgent, play_episode
+from protege.records import Episode
+
+
+class StudentPolicy(HFPolicy):
+    """:class:`HFPolicy`'s batched sampling over a model object held by the trainer."""
+
+    def __init__(
+        self,
+        model: Any,
+        tokenizer: Any,
+        *,
+        temperature: float = 1.0,
+        top_p: float = 1.0,
+        max_new_tokens: int = 48,
+        name: str = "student",
+    ) -> None:
+        self.model = model
+        self.tokenizer = tokenizer
+        self.device = str(next(model.parameters()).device)
+        self.dtype = next(model.parameters()).dtype
+        self.model_path = name
+        self.adapter_path = None
+        self.temperature = temperature
+        self.top_p = top_p
+        self.max_new_tokens = max_new_tokens
+        self.batch_size = None
+        self.logprob_mode = "model"
+        self.name = name
+        self.stop_ids = {int(tokenizer.eos_token_id)}
+        pad = tokenizer.pad_token_id
+        self.pad_id = int(pad if pad is not None else tokenizer.eos_token_id)
+
+    def generate(self, inputs: Sequence[PolicyInput]) -> list[Generation]:
+        """Sample in eval mode (no dropout), then restore the model's mode."""
+        training = self.model.training
+        self.model.eval()
+        try:
+            return super().generate(inputs)
+        finally:
+            self.model.train(training)
+
+    def close(self) -> None:
+        """The trainer owns the model; nothing to release."""
+
+
+class TokenExpertPolicy(Policy):
+    """The environment expert, its action written as a well-formed, tokenized response."""
+
+    name = "expert"
+    needs_expert = True
+
+    def __init__(self, tokenizer: Any, prompt_format: str | PromptFormat = "react") -> None:
+        self.tokenizer = tokenizer
+        self.format = get_format(prompt_format)
+
+    def generate(self, inputs: Sequence[PolicyInput]) -> list[Generation]:
+        """One expert response per input: the format's rendering of the action, then EOS."""
+        out = []
+        for item in inputs:
+            if item.expert_action is None:
+                raise ValueError("TokenExpertPolicy got an input without expert_action")
+            text = self.format.render(item.expert_action)
+            ids = list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+            ids.append(int(self.tokenizer.eos_token_id))
+            out.append(Generation(text=text, token_ids=ids, action=item.expert_action))
+        return out
+
+
+class PrefixPolicy(Policy):
+    """The expert for the first ``prefix_length(seed)`` steps of an episode, then the student."""
+
+    needs_expert = True
+
+    def __init__(
+        self, expert: Policy, student: Policy, prefix_length: Callable[[int | None], int]
+    ) -> None:
+        self.expert, self.student = expert, student
+        self.prefix_length = prefix_length
+        self.tokenizer = student.tokenizer
+        self.name = student.name
+
+    def generate(self, inputs: Sequence[PolicyInput]) -> list[Generation]:
+        """Route each input to the expert or the student by its step, keeping the order."""
+        expert_rows = [
+            i for i, x in enumerate(inputs) if x.step < self.prefix_length(x.episode_seed)
+        ]
+        student_rows = [i for i in range(len(inputs)) if i not in set(expert_rows)]
+        out: list[Generation | None] = [None] * len(inputs)
+        for rows, policy in ((expert_rows, self.expert), (student_rows, self.student)):
+            if rows:
+                for row, generation in zip(
+                    rows, policy.generate([inputs[r] for r in rows]), strict=True
+                ):
+                    out[row] = generation
+        return [generation for generation in out if generation is not None]
+
+
+def expert_plan(
+    env_id: str, seed: int, split: str = "train", task_type: str | None = None, **kwargs: Any
+) -> list[str]:
+    """The expert's actions from ``reset(seed=seed)``, played on a fresh copy of the env."""
+    env = gym.make(env_id, split=split, task_type=task_type, **kwargs)
+    try:
+        return [step.action for step in play_episode(env, ExpertAgent(), seed=seed).steps]
+    finally:
+        env.close()
+
+
+def play(
+    policy: Policy,
+    env_id: str,
+    seeds: Sequence[int],
+    *,
+    split: str,
+    task_type: str | None,
+    max_steps: int | None,
+    prompt_format: str,
+    num_envs: int,
+) -> list[Episode]:
+    """Play one full-history, token-exact episode per seed with ``policy``."""
+    engine = RolloutEngine(
+        env_id,
+        policy,
+        prompt_format=prompt_format,
+        history=None,
+        num_envs=num_envs,
+        max_steps=max_steps,
+        split=split,
+        task_type=task_type,
+    )
+    try:
+        with torch.no_grad():
+            return engine.run(list(seeds), progress=False)
+    finally:
+        engine.close()

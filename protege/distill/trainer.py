@@ -1,0 +1,528 @@
+"""The distillation trainer: one loop for every method, read top to bottom.
+
+Each update: (1) the student plays (or the expert, for SFT; TCOD's curriculum picks the depth
+or the expert prefix), (2) the teacher scores the student's exact tokens (in its own context
+for Skill-SD / OPSD), (3) the method's loss, looked up by name in
+:data:`protege.distill.methods.METHODS`, is minimised over minibatches with gradient
+accumulation (gradients averaged across data-parallel processes), (4) metrics are logged,
+the student is evaluated every ``eval.every`` updates and a checkpoint is written every
+``checkpoint.every`` updates. ``resume=True`` continues exactly from the latest checkpoint.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import gymnasium as gym
+import torch
+
+from protege.agents.formats import get_format
+from protege.agents.policies.hf import pick_device, pick_dtype, resolve_model_path
+from protege.distill import distributed
+from protege.distill.batch import MethodInputs
+from protege.distill.batching import Collated, Row, collate, episode_row, minibatches
+from protege.distill.checkpoint import (
+    checkpoint_dir,
+    latest_checkpoint,
+    load_checkpoint,
+    save_checkpoint,
+)
+from protege.distill.config import DistillConfig
+from protege.distill.contexts import CONTEXTS
+from protege.distill.divergences import k1, masked_mean
+from protege.distill.logprobs import token_logprobs
+from protege.distill.methods import Curriculum, MethodSpec, get_method
+from protege.distill.metrics import MetricsLogger, per_turn_kl, weight_stats
+from protege.distill.rollouts import (
+    PrefixPolicy,
+    StudentPolicy,
+    TokenExpertPolicy,
+    expert_plan,
+    play,
+)
+from protege.distill.scoring import StepScores, TeacherScorer, load_teacher
+from protege.records import Episode, write_episodes
+
+
+@dataclass
+class Run:
+    """Everything the loop needs, built once by :func:`setup`."""
+
+    config: DistillConfig
+    spec: MethodSpec
+    world: distributed.World
+    device: str
+    tokenizer: Any
+    student: Any
+    teacher: Any
+    scorer: TeacherScorer | None
+    context: Any
+    optimizer: torch.optim.Optimizer
+    scheduler: torch.optim.lr_scheduler.LambdaLR
+    logger: MetricsLogger | None
+    max_steps: int
+    output: Path
+
+
+# ----------------------------------------------------------------------------- setup
+
+
+def load_student(config: DistillConfig, device: str) -> tuple[Any, Any]:
+    """The student model (LoRA-wrapped when asked) and its tokenizer."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    path = resolve_model_path(config.student.path)
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    dtype = pick_dtype(device, config.student.dtype)
+    model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype).to(device)
+    lora = config.student.lora
+    if lora is not None:
+        from peft import LoraConfig, get_peft_model
+
+        adapter = LoraConfig(
+            r=lora.r,
+            lora_alpha=lora.alpha,
+            lora_dropout=lora.dropout,
+            target_modules=lora.target_modules,
+            task_type="CAUSAL_LM",
+        )
+        model = get_peft_model(model, adapter)
+    model.train()
+    return model, tokenizer
+
+
+def frozen_copy(model: Any) -> Any:
+    """A detached copy of the student (a frozen or EMA self-teacher)."""
+    teacher = copy.deepcopy(model).eval()
+    for parameter in teacher.parameters():
+        parameter.requires_grad_(False)
+    return teacher
+
+
+def external_teacher(config: DistillConfig, student: Any, device: str) -> Any:
+    """A separate teacher model, on its own device."""
+    teacher_device = pick_device(config.teacher.device)
+    return load_teacher(
+        str(resolve_model_path(config.teacher.path)), teacher_device, config.teacher.dtype
+    )
+
+
+def self_teacher(config: DistillConfig, student: Any, device: str) -> Any:
+    """The student's own weights: shared (sync), or a copy kept frozen or as an EMA."""
+    mode = getattr(config.method, "teacher_mode", "sync")
+    return student if mode == "sync" else frozen_copy(student)
+
+
+TEACHERS: dict[str, Callable[[DistillConfig, Any, str], Any]] = {
+    "none": lambda config, student, device: None,
+    "external": external_teacher,
+    "self": self_teacher,
+}
+
+
+def lr_lambda(config: DistillConfig, total_steps: int) -> Callable[[int], float]:
+    """Linear warm-up, then constant, linear or cosine decay to 0."""
+    warmup, schedule = config.optim.warmup_steps, config.optim.schedule
+
+    def factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        progress = min(1.0, (step - warmup) / max(1, total_steps - warmup))
+        decay = {"constant": 1.0, "linear": 1.0 - progress}
+        return decay.get(schedule, 0.5 * (1.0 + math.cos(math.pi * progress)))
+
+    return factor
+
+
+def env_max_steps(config: DistillConfig) -> int:
+    """The environment's step limit (the config's, or the family default)."""
+    if config.env.max_steps is not None:
+        return config.env.max_steps
+    env = gym.make(config.env.env_id, split=config.env.split, task_type=config.env.task_type)
+    try:
+        return int(env.unwrapped.max_steps)
+    finally:
+        env.close()
+
+
+def setup(config: DistillConfig) -> Run:
+    """Build models, optimiser, scheduler, teacher, context and logger for a run."""
+    spec = get_method(config.method.name)
+    device = pick_device(config.student.device)
+    world = distributed.init_world(device)
+    torch.manual_seed(config.seed)  # identical LoRA init on every process
+    student, tokenizer = load_student(config, device)
+    distributed.broadcast_parameters(student, world)
+    teacher = TEACHERS[spec.teacher](config, student, device)
+    scorer = None
+    if teacher is not None:
+        scorer = TeacherScorer(
+            teacher,
+            pad_id=int(tokenizer.pad_token_id or 0),
+            top_k=spec.top_k(config.method),
+            max_batch_tokens=config.teacher.max_batch_tokens,
+        )
+    prompt_format = get_format(config.rollout.prompt_format)
+    summariser = StudentPolicy(student, tokenizer, temperature=0.0, max_new_tokens=128)
+    context = CONTEXTS[spec.teacher_context](
+        tokenizer=tokenizer,
+        prompt_format=prompt_format,
+        method=config.method,
+        env=config.env,
+        summariser_policy=summariser,
+    )
+    trainable = [p for p in student.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(
+        trainable, lr=config.optim.lr, weight_decay=config.optim.weight_decay
+    )
+    rows = config.rollout.tasks_per_update // world.size * config.rollout.group_size
+    per_step = config.optim.minibatch_size * config.optim.grad_accumulation
+    total = config.updates * config.optim.epochs_per_update * math.ceil(rows / per_step)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda(config, total))
+    output = Path(config.output_dir)
+    logger = None
+    if world.is_main:
+        logger = MetricsLogger(
+            output,
+            jsonl=config.log.jsonl,
+            tensorboard=config.log.tensorboard,
+            wandb=config.log.wandb,
+            wandb_project=config.log.wandb_project,
+            config=config.model_dump(),
+        )
+        (output / "config.json").write_text(config.model_dump_json(indent=2), encoding="utf-8")
+    torch.manual_seed(config.seed + 1000 * world.rank)  # different samples on each process
+    return Run(
+        config, spec, world, device, tokenizer, student, teacher, scorer, context, optimizer,
+        scheduler, logger, env_max_steps(config), output,
+    )  # fmt: skip
+
+
+# ----------------------------------------------------------------------------- rollouts
+
+
+def task_seeds(config: DistillConfig, update: int, world: distributed.World) -> list[int]:
+    """This process's task seeds for ``update``; the same for every run with the same seed."""
+    base = config.seed * 1_000_003 + update * config.rollout.tasks_per_update
+    return distributed.shard(range(base, base + config.rollout.tasks_per_update), world)
+
+
+def training_policy(run: Run, curriculum: Curriculum, seeds: list[int]) -> tuple[Any, dict]:
+    """The policy that plays this update's episodes and each seed's expert prefix length."""
+    config = run.config
+    rollout = config.rollout
+    student = StudentPolicy(
+        run.student,
+        run.tokenizer,
+        temperature=rollout.temperature,
+        top_p=rollout.top_p,
+        max_new_tokens=rollout.max_new_tokens,
+    )
+    expert = TokenExpertPolicy(run.tokenizer, rollout.prompt_format)
+    policies = {"student": student, "expert": expert}
+    policy = policies[run.spec.rollout]
+    prefixes: dict[int | None, int] = {}
+    if curriculum.expert_prefix is not None:
+        env = config.env
+        for seed in seeds:
+            plan = expert_plan(env.env_id, seed, env.split, env.task_type, max_steps=run.max_steps)
+            prefixes[seed] = curriculum.expert_prefix(len(plan))
+        policy = PrefixPolicy(expert, student, lambda seed: prefixes.get(seed, 0))
+    return policy, prefixes
+
+
+def collect(run: Run, update: int, curriculum: Curriculum) -> tuple[list[Episode], list[int]]:
+    """Play ``group_size`` episodes per task; return them and their group (task) ids."""
+    config = run.config
+    seeds = task_seeds(config, update, run.world)
+    policy, prefixes = training_policy(run, curriculum, seeds)
+    group_seeds = [seed for seed in seeds for _ in range(config.rollout.group_size)]
+    episodes = play(
+        policy,
+        config.env.env_id,
+        group_seeds,
+        split=config.env.split,
+        task_type=config.env.task_type,
+        max_steps=curriculum.max_student_steps or run.max_steps,
+        prompt_format=config.rollout.prompt_format,
+        num_envs=config.rollout.num_envs,
+    )
+    for episode in episodes:
+        if prefixes:
+            episode.metadata["expert_prefix"] = prefixes.get(episode.seed, 0)
+    groups = [seeds.index(seed) for seed in group_seeds]
+    return episodes, groups
+
+
+# ----------------------------------------------------------------------------- scoring
+
+
+def score(run: Run, episodes: list[Episode]) -> list[dict[int, StepScores]] | None:
+    """The teacher's scores of every step, written into ``Step.teacher_logprobs`` too."""
+    if run.scorer is None:
+        return None
+    training = run.student.training
+    run.student.eval()
+    try:
+        scores = run.scorer.score(episodes, run.context.prompt_fn(episodes))
+    finally:
+        run.student.train(training)
+    run.context.after_scoring(episodes)
+    for episode, by_step in zip(episodes, scores, strict=True):
+        for number, step_scores in by_step.items():
+            episode.steps[number].teacher_logprobs = step_scores.logprobs
+    return scores
+
+
+def behaviour_logprobs(run: Run, rows: list[Row]) -> None:
+    """The student's log-probabilities before this update (the importance-ratio denominator)."""
+    pad = int(run.tokenizer.pad_token_id or 0)
+    run.student.eval()
+    with torch.no_grad():
+        for start in range(0, len(rows), run.config.optim.minibatch_size):
+            chunk = rows[start : start + run.config.optim.minibatch_size]
+            batch = collate(chunk, pad).to(run.device)
+            logp_B_T = token_logprobs(
+                run.student, batch.input_ids_B_T, batch.attention_mask_B_T, batch.mask_B_T > 0
+            ).logp_B_T.cpu()
+            for row, logp_T in zip(chunk, logp_B_T, strict=True):
+                row.old_logp = logp_T[: len(row.token_ids)]
+    run.student.train()
+
+
+# ----------------------------------------------------------------------------- optimisation
+
+
+def minibatch_loss(run: Run, batch: Collated) -> tuple[torch.Tensor, dict[str, float]]:
+    """The method's loss on one minibatch (the only place a method is called)."""
+    scored = token_logprobs(
+        run.student,
+        batch.input_ids_B_T,
+        batch.attention_mask_B_T,
+        batch.mask_B_T > 0,
+        gather_ids_B_T_K=batch.teacher_topk_ids_B_T_K,
+    )
+    assert batch.old_logp_B_T is not None
+    inputs = MethodInputs(
+        logp_B_T=scored.logp_B_T,
+        old_logp_B_T=batch.old_logp_B_T,
+        mask_B_T=batch.mask_B_T,
+        step_ids_B_T=batch.step_ids_B_T,
+        rewards_B=batch.rewards_B,
+        group_ids_B=batch.group_ids_B,
+        teacher_logp_B_T=batch.teacher_logp_B_T,
+        student_topk_logp_B_T_K=scored.topk_logp_B_T_K,
+        teacher_topk_logp_B_T_K=batch.teacher_topk_logp_B_T_K,
+    )
+    output = run.spec.loss(inputs, run.config.method)
+    metrics = dict(output.metrics)
+    if output.token_weights_B_T is not None:
+        metrics.update(weight_stats(output.token_weights_B_T, batch.mask_B_T))
+    return output.loss, metrics
+
+
+def optimise(run: Run, rows: list[Row], update: int) -> dict[str, float]:
+    """Minibatch updates over this update's rows; returns averaged loss metrics."""
+    config, pad = run.config, int(run.tokenizer.pad_token_id or 0)
+    generator = torch.Generator().manual_seed(config.seed * 7919 + update)
+    totals: dict[str, float] = {}
+    count = 0
+    for _ in range(config.optim.epochs_per_update):
+        batches = minibatches(len(rows), config.optim.minibatch_size, generator)
+        accumulation = config.optim.grad_accumulation
+        for start in range(0, len(batches), accumulation):
+            group = batches[start : start + accumulation]
+            run.optimizer.zero_grad(set_to_none=True)
+            for indices in group:
+                batch = collate([rows[i] for i in indices], pad).to(run.device)
+                loss, metrics = minibatch_loss(run, batch)
+                if loss.requires_grad:
+                    (loss / len(group)).backward()
+                for key, value in {"loss": loss.item(), **metrics}.items():
+                    totals[key] = totals.get(key, 0.0) + value
+                count += 1
+            distributed.average_gradients(run.student, run.world)
+            if config.optim.max_grad_norm is not None:
+                trainable = [p for p in run.student.parameters() if p.requires_grad]
+                torch.nn.utils.clip_grad_norm_(trainable, config.optim.max_grad_norm)
+            run.optimizer.step()
+            run.scheduler.step()
+    return {key: value / max(count, 1) for key, value in totals.items()}
+
+
+def ema_update(run: Run) -> None:
+    """Move an EMA self-teacher toward the student (``teacher_mode: ema`` only)."""
+    if getattr(run.config.method, "teacher_mode", None) != "ema":
+        return
+    rate = run.config.method.ema_rate
+    with torch.no_grad():
+        for t, s in zip(run.teacher.parameters(), run.student.parameters(), strict=True):
+            t.mul_(rate).add_(s.detach(), alpha=1.0 - rate)
+
+
+# ----------------------------------------------------------------------------- metrics
+
+
+def rollout_metrics(run: Run, episodes: list[Episode], rows: list[Row]) -> dict[str, float]:
+    """Success, reward, per-turn reverse KL and its mean over trained tokens."""
+    metrics = {
+        "success": sum(e.won for e in episodes) / max(len(episodes), 1),
+        "steps": sum(e.num_steps for e in episodes) / max(len(episodes), 1),
+    }
+    batch = collate(rows, int(run.tokenizer.pad_token_id or 0))
+    if batch.teacher_logp_B_T is not None and batch.old_logp_B_T is not None:
+        kl = masked_mean(k1(batch.old_logp_B_T, batch.teacher_logp_B_T), batch.mask_B_T)
+        metrics["kl/mean"] = float(kl)
+        metrics.update(per_turn_kl(batch.old_logp_B_T, batch.teacher_logp_B_T, batch.turn_ids_B_T))
+    metrics["trained_tokens"] = float(batch.mask_B_T.sum())
+    return metrics
+
+
+def evaluate(run: Run) -> dict[str, float]:
+    """Success of the student on the evaluation split, full horizon."""
+    config = run.config
+    policy = StudentPolicy(
+        run.student,
+        run.tokenizer,
+        temperature=config.eval.temperature,
+        max_new_tokens=config.rollout.max_new_tokens,
+    )
+    episodes = play(
+        policy,
+        config.env.env_id,
+        list(range(config.eval.episodes)),
+        split=config.eval.split,
+        task_type=config.env.task_type,
+        max_steps=run.max_steps,
+        prompt_format=config.rollout.prompt_format,
+        num_envs=config.rollout.num_envs,
+    )
+    return {"eval/success": sum(e.won for e in episodes) / len(episodes)}
+
+
+# ----------------------------------------------------------------------------- the loop
+
+
+def run_update(run: Run, update: int) -> tuple[dict[str, float], list[Episode]]:
+    """One update: roll out, score, optimise. Returns its metrics and scored episodes."""
+    started = time.perf_counter()
+    curriculum = run.spec.curriculum(update, run.config.method, run.max_steps)
+    episodes, groups = collect(run, update, curriculum)
+    scores = score(run, episodes)
+    rows = [
+        episode_row(episode, group, None if scores is None else scores[index])
+        for index, (episode, group) in enumerate(zip(episodes, groups, strict=True))
+    ]
+    behaviour_logprobs(run, rows)
+    metrics = rollout_metrics(run, episodes, rows)
+    metrics.update(optimise(run, rows, update))
+    ema_update(run)
+    metrics = distributed.average_scalars(metrics, ["success", "loss", "kl/mean"], run.world)
+    elapsed = time.perf_counter() - started
+    tokens = sum(len(row.token_ids) for row in rows)
+    metrics.update(
+        {
+            "tokens_per_s": tokens / elapsed,
+            "time/update_s": elapsed,
+            "lr": run.scheduler.get_last_lr()[0],
+            "curriculum/depth": float(curriculum.max_student_steps or run.max_steps),
+        }
+    )
+    return metrics, episodes
+
+
+def save(run: Run, update: int) -> None:
+    """Checkpoint after ``update`` updates (every process writes its RNG)."""
+    student_names = {name for name, p in run.student.named_parameters() if p.requires_grad}
+    teacher_state = None
+    if run.teacher is not None and run.teacher is not run.student and run.spec.teacher == "self":
+        teacher_state = {
+            n: p.detach().cpu().clone()
+            for n, p in run.teacher.named_parameters()
+            if n in student_names
+        }
+    state = {
+        "update": update,
+        "optimizer": run.optimizer.state_dict(),
+        "scheduler": run.scheduler.state_dict(),
+        "context": run.context.state(),
+        "teacher": teacher_state,
+    }
+    folder = checkpoint_dir(run.output, update)
+    save_checkpoint(
+        folder,
+        model=run.student,
+        tokenizer=run.tokenizer,
+        state=state,
+        rank=run.world.rank,
+        keep=run.config.checkpoint.keep,
+    )
+    distributed.barrier(run.world)
+
+
+def restore(run: Run) -> int:
+    """Load the latest checkpoint into the run; return the next update."""
+    folder = latest_checkpoint(run.output)
+    if folder is None:
+        return 0
+    state = load_checkpoint(folder, run.student, run.world.rank)
+    run.optimizer.load_state_dict(state["optimizer"])
+    run.scheduler.load_state_dict(state["scheduler"])
+    run.context.load_state(state["context"])
+    if state.get("teacher"):
+        parameters = dict(run.teacher.named_parameters())
+        with torch.no_grad():
+            for name, tensor in state["teacher"].items():
+                parameters[name].copy_(tensor)
+    if run.logger is not None:
+        run.logger.truncate(state["update"])
+    return int(state["update"])
+
+
+def write_samples(run: Run, update: int, episodes: list[Episode]) -> None:
+    """Scored episodes (``Step.teacher_logprobs`` filled) for the episode viewer."""
+    every = run.config.log.samples_every
+    if not run.world.is_main or not every or (update + 1) % every:
+        return
+    path = run.output / "samples" / f"update_{update + 1:06d}.jsonl"
+    write_episodes(path, episodes[: run.config.log.samples_per_file])
+
+
+def train(config: DistillConfig, *, resume: bool = False, stop_after: int | None = None) -> Path:
+    """Run the distillation loop; returns the folder of the final model.
+
+    ``stop_after`` ends the process after that many updates in total, as if it were killed
+    (used to test that ``resume`` continues exactly).
+    """
+    run = setup(config)
+    start = restore(run) if resume else 0
+    every = config.checkpoint.every
+    for update in range(start, config.updates):
+        metrics, episodes = run_update(run, update)
+        done = update + 1
+        if config.eval.every and done % config.eval.every == 0 and run.world.is_main:
+            metrics.update(evaluate(run))
+        if run.logger is not None:
+            run.logger.log(done, metrics)
+        write_samples(run, update, episodes)
+        if (every and done % every == 0) or done == config.updates:
+            save(run, done)
+        if stop_after is not None and done >= stop_after:
+            break
+    final = run.output / "final"
+    if run.world.is_main and (stop_after is None or stop_after >= config.updates):
+        if not config.eval.every and config.eval.episodes:
+            metrics = evaluate(run)
+            (run.output / "eval.json").write_text(json.dumps(metrics), encoding="utf-8")
+        run.student.save_pretrained(final)
+        run.tokenizer.save_pretrained(final)
+    if run.logger is not None:
+        run.logger.close()
+    return final
