@@ -18,6 +18,7 @@ from gymnasium.utils.env_checker import check_env
 
 from protege.agents import ExpertAgent, RandomAgent, play_episode
 from protege.envs import INFO_KEYS, env_class, protege_env_ids
+from protege.sandbox import sandbox_problem
 from tests.conftest import TEST_ENV_ID
 
 
@@ -53,6 +54,13 @@ SETTINGS: dict[str, ContractSettings] = {
     # Science: a wrong "focus on" ends the task by design, so detours never focus.
     "protege/Science-v0": ContractSettings(
         seeds_per_split=20, detour_allowed=lambda action: not action.startswith("focus on")
+    ),
+    # Code: detours never submit (that ends the task). The sandbox is Docker where the engine
+    # and image are there, else bubblewrap; tests/envs/test_code_env.py runs both explicitly.
+    "protege/Code-v0": ContractSettings(
+        seeds_per_split=3,
+        detour_allowed=lambda action: action != "submit()",
+        marks=(pytest.mark.skipif(bool(_code_why := sandbox_problem()), reason=str(_code_why)),),
     ),
 }
 

@@ -28,6 +28,7 @@ BUILTIN_ENVS: dict[str, str] = {
     "protege/Shop-v0": "protege.envs.shop:ShopEnv",
     "protege/Household-v0": "protege.envs.household:HouseholdEnv",
     "protege/Science-v0": "protege.envs.science:ScienceEnv",
+    "protege/Code-v0": "protege.envs.code:CodeEnv",
 }
 
 PROVIDERS: dict[str, str] = {}

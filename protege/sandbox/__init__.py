@@ -85,6 +85,19 @@ def resolve_backend(backend: str = "auto") -> str:
     )
 
 
+def sandbox_problem(backend: str = "auto") -> str | None:
+    """Why no sandbox of ``backend`` can run here, or ``None`` when one can."""
+    try:
+        resolved = resolve_backend(backend)
+    except SandboxUnavailableError as error:
+        return str(error)
+    if resolved == "docker":
+        return docker_problem()
+    from protege.sandbox.local import bwrap_problem
+
+    return bwrap_problem()
+
+
 def make_sandbox(backend: str = "auto", **kwargs: object) -> Sandbox:
     """Start a sandbox of ``backend`` (``auto``, ``docker`` or ``local``)."""
     from protege.sandbox.docker_backend import DockerSandbox
@@ -107,4 +120,5 @@ __all__ = [
     "doctor",
     "make_sandbox",
     "resolve_backend",
+    "sandbox_problem",
 ]
