@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from protege.envs.core import TextEnv
+from protege.envs.core import TEXT_CHARSET, TextEnv
 from protege.envs.shop import pages
 from protege.envs.shop.catalogue import Product, load_catalogue
 from protege.envs.shop.expert import ShopExpert
@@ -108,7 +108,7 @@ class ShopEnv(TextEnv):
             return "The purchase is complete; call reset() to shop again.", 0.0, True
         parsed = _ACTION.match(action)
         if parsed is None:
-            return self._nothing_happens(f"cannot parse {action[:80]!r}; {_USAGE}"), 0.0, False
+            return self._nothing_happens(f"cannot parse {_echo(action)}; {_USAGE}"), 0.0, False
         verb, argument = parsed.group(1).lower(), " ".join(parsed.group(2).split())
         if verb == "search":
             return self._search(argument), 0.0, False
@@ -125,7 +125,7 @@ class ShopEnv(TextEnv):
 
     def _click(self, target: str) -> tuple[str, float, bool]:
         if target not in self.clickables():
-            return self._nothing_happens(f"there is no {target!r} to click on this page"), 0, False
+            return self._nothing_happens(f"there is no {_echo(target)} to click here"), 0.0, False
         if target == pages.BUY_NOW:
             product = self.catalogue.products[self._item()]
             self.reward = purchase_reward(product, self.selected, self.current_goal)
@@ -236,6 +236,14 @@ class ShopEnv(TextEnv):
     def expert_action(self) -> str:
         """The next action of the expert (:class:`~protege.envs.shop.expert.ShopExpert`)."""
         return self.expert.act(self)
+
+
+_CHARSET = frozenset(TEXT_CHARSET)
+
+
+def _echo(text: str) -> str:
+    """``text`` quoted for an observation: cut short, characters outside the Text space dropped."""
+    return repr("".join(char for char in text[:80] if char in _CHARSET))
 
 
 _TASK_IDS: dict[tuple[str, str | None], tuple[str, ...]] = {}

@@ -24,11 +24,19 @@ class ShopExpert:
         self.goal = goal
         self.catalogue = catalogue
         self.target = catalogue.index_of(goal.asin)
+        self.engine = engine
         self._acceptable: dict[int, dict[str, str] | None] = {}
-        self.query = goal.keywords
-        if not any(self.acceptable(i) for i in engine.search(self.query)):
-            # The key words miss: search for the target's own title, which ranks it first.
-            self.query = catalogue.products[self.target or 0].title.lower()
+        self._query: str | None = None
+
+    @property
+    def query(self) -> str:
+        """What the expert searches: the goal's key words, else the target's own title."""
+        if self._query is None:  # planned on first use, so a reset costs nothing
+            self._query = self.goal.keywords
+            if not any(self.acceptable(i) for i in self.engine.search(self._query)):
+                # The key words miss: the target's own title ranks it first.
+                self._query = self.catalogue.products[self.target or 0].title.lower()
+        return self._query
 
     def acceptable(self, position: int) -> bool:
         """Whether buying product ``position`` with the right options earns reward 1."""
