@@ -1,0 +1,52 @@
+"""The ``protege view`` command: episodes JSONL in, one self-contained HTML report out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def view_command(
+    episodes: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Episode JSONL files (from `protege rollout`, `protege eval`, a trainer).",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="The HTML file to write (default: first input, .html)."),
+    ] = None,
+    tokenizer: Annotated[
+        Path | None,
+        typer.Option(
+            help="Local tokenizer/model folder to decode token ids; default: each episode's "
+            "metadata['model'], else ids are shown."
+        ),
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Page title.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Only the first N episodes.")] = None,
+) -> None:
+    """Write a static HTML report of episodes, with the teacher's per-token signal if scored."""
+    from protege.records import read_episodes
+    from protege.view.report import write_report
+
+    loaded = []
+    for path in episodes:
+        loaded.extend(read_episodes(path))
+    if limit is not None:
+        loaded = loaded[:limit]
+    target = out if out is not None else episodes[0].with_suffix(".html")
+    written = write_report(
+        loaded,
+        target,
+        tokenizer=tokenizer,
+        title=title,
+        source=", ".join(path.name for path in episodes),
+    )
+    typer.echo(f"wrote {written} ({len(loaded)} episodes, {written.stat().st_size:,} bytes)")
