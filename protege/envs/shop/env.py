@@ -127,7 +127,7 @@ class ShopEnv(TextEnv):
         if target not in self.clickables():
             return self._nothing_happens(f"there is no {_echo(target)} to click here"), 0.0, False
         if target == pages.BUY_NOW:
-            product = self.catalogue.products[self._item()]
+            product = self.catalogue.products[self.open_item()]
             self.reward = purchase_reward(product, self.selected, self.current_goal)
             self.page = "done"
             return pages.done_page(product, self.selected, self.reward), self.reward, True
@@ -154,14 +154,15 @@ class ShopEnv(TextEnv):
             self.page = "item"
 
     def _select(self, value: str) -> None:
-        product = self.catalogue.products[self._item()]
+        product = self.catalogue.products[self.open_item()]
         for group, values in product.options.items():
             for option in values:
                 if option.lower() == value:
                     self.selected[group] = option
                     return
 
-    def _item(self) -> int:
+    def open_item(self) -> int:
+        """Catalogue position of the product whose page (or sub-page) is open."""
         if self.item is None:
             raise RuntimeError("no product page is open")
         return self.item
@@ -190,7 +191,7 @@ class ShopEnv(TextEnv):
             return pages.results_page(
                 instruction, shown, self.page_index, len(self.results), self.has_next_page()
             )
-        product: Product = self.catalogue.products[self._item()]
+        product: Product = self.catalogue.products[self.open_item()]
         if self.page == "item":
             return pages.item_page(instruction, product, self.selected)
         if self.page == "description":
@@ -209,7 +210,7 @@ class ShopEnv(TextEnv):
                 found.append(pages.NEXT)
             return found + [self.catalogue.products[i].asin.lower() for i in self.page_results()]
         if self.page == "item":
-            product = self.catalogue.products[self._item()]
+            product = self.catalogue.products[self.open_item()]
             values = [v.lower() for values in product.options.values() for v in values]
             buttons = [pages.DESCRIPTION, pages.FEATURES, pages.BUY_NOW]
             return [pages.BACK_TO_SEARCH, pages.PREV, *values, *buttons]

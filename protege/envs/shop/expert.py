@@ -58,7 +58,7 @@ class ShopExpert:
         if env.page == "results":
             return self._on_results(env)
         if env.page in ("description", "features"):
-            return "click[< prev]" if self.acceptable(env._item()) else "click[back to search]"
+            return "click[< prev]" if self.acceptable(env.open_item()) else "click[back to search]"
         if env.page == "item":
             return self._on_item(env)
         return "click[buy now]"  # the episode is over; any action will do
@@ -78,7 +78,7 @@ class ShopExpert:
         return "click[< prev]"
 
     def _on_item(self, env: ShopEnv) -> str:
-        chosen = self.options_for(env._item())
+        chosen = self.options_for(env.open_item())
         if chosen is None:
             useful = any(self.acceptable(i) for i in env.results)
             return "click[< prev]" if useful else "click[back to search]"
