@@ -43,6 +43,8 @@ from protege.sandbox.base import (
 )
 
 NOBODY_UID = 65534
+WORKDIR_PREFIX = "protege-sandbox-"
+"""Work directories are ``<tmp>/protege-sandbox-<owner pid>-<random>``."""
 ROOT_ENTRIES = ("bin", "lib", "lib32", "lib64", "libx32", "sbin")
 
 
@@ -59,6 +61,37 @@ class ProcessLimits:
     file_mb: int = 64
     """Largest file a process may write, MiB."""
     open_files: int = 256
+
+
+def sweep_leftovers() -> list[str]:
+    """Delete work directories left by processes that are gone (e.g. killed by SIGKILL)."""
+    removed = []
+    for path in Path(tempfile.gettempdir()).glob(f"{WORKDIR_PREFIX}*-*"):
+        pid = path.name.removeprefix(WORKDIR_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(str(path))
+    return removed
+
+
+_SWEPT = False
+
+
+def _sweep_once() -> None:
+    global _SWEPT
+    if not _SWEPT:
+        _SWEPT = True
+        sweep_leftovers()
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def bwrap_problem() -> str | None:
@@ -95,7 +128,8 @@ class LocalSandbox(Sandbox):
                 "bubblewrap is not installed; run: apt-get install -y bubblewrap"
             )
         self.limits = limits or ProcessLimits()
-        self.workdir = Path(tempfile.mkdtemp(prefix="protege-sandbox-"))
+        _sweep_once()
+        self.workdir = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"))
         self._as_root = os.geteuid() == 0
         if self._as_root:
             os.chown(self.workdir, NOBODY_UID, NOBODY_UID)
