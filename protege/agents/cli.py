@@ -71,6 +71,7 @@ def eval_command(
     task_type: str | None = typer.Option(None, help="Only tasks of this type."),
     out: str = typer.Option("eval-out", help="Folder for episodes, report.json, plots."),
     ray: bool = typer.Option(False, "--ray", help="Host the environments in Ray actors."),
+    tokenizer: str | None = typer.Option(None, help="openai: local tokenizer (token mode)."),
 ) -> None:
     """Evaluate a policy: success rate with a 95% interval, per task type, report and plots."""
     from protege.agents.evaluate import evaluate
@@ -79,6 +80,7 @@ def eval_command(
         env_id=env_id, policy=policy, split=split, episodes=episodes, seed=seed,
         prompt_format=prompt_format, history=history, max_steps=max_steps, num_envs=num_envs,
         temperature=temperature, max_new_tokens=max_new_tokens, task_type=task_type, ray=ray,
+        tokenizer=tokenizer,
     )  # fmt: skip
     report = _guard(lambda: evaluate(config, out))
     console.print(report_table(report))

@@ -39,6 +39,7 @@ class RolloutConfig(BaseModel):
     max_new_tokens: int = Field(64, ge=1)  # model policies: tokens per turn
     adapter: str | None = None  # hf policies: a peft LoRA adapter folder
     model_name: str | None = None  # openai policies: the served model name
+    tokenizer: str | None = None  # openai policies: local tokenizer for token-exact records
     ray: bool = False  # host the environments in Ray actors
     ray_workers: int = Field(2, ge=1)  # Ray environment actors
     progress: bool = True  # show a tqdm progress bar
@@ -58,8 +59,8 @@ def make_policy(config: RolloutConfig) -> Policy:
         )
         if kind == "hf" and config.adapter:
             options["adapter_path"] = config.adapter
-        if kind == "openai" and config.model_name:
-            options["model"] = config.model_name
+        if kind == "openai":
+            options.update(model=config.model_name, tokenizer=config.tokenizer)
     return policy_from_spec(config.policy, **options)
 
 
