@@ -1,0 +1,304 @@
+"""Environment throughput: reset time and steps per second with admissible actions computed.
+
+Each benchmarked environment is a :class:`Row` in :data:`ROWS`; a row names the row it is
+compared with (its *anchor*, e.g. the real TextWorld engine), and the table shows the ratio of
+their steps per second. Add an environment by appending a ``Row`` (use :func:`gym_row` for a
+registered protege environment). Every row runs in the same process, pinned to one CPU core,
+stepping uniformly random admissible actions from a fixed seed and resetting when an episode ends;
+reset time is measured separately from step time.
+
+    python benchmarks/env_throughput.py --out benchmarks/results/env_throughput.json
+    python benchmarks/env_throughput.py --rows household textworld-cooking --steps 5000
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from rich.console import Console
+from rich.table import Table
+
+
+class Stepper(Protocol):
+    """One environment behind the benchmark's two calls; both return the admissible actions."""
+
+    def reset(self, seed: int) -> list[str]:
+        """Start an episode; return its admissible actions."""
+        ...
+
+    def step(self, action: str) -> tuple[list[str], bool]:
+        """Apply ``action``; return the admissible actions and whether the episode ended."""
+        ...
+
+
+@dataclass(frozen=True)
+class Row:
+    """One benchmarked environment."""
+
+    name: str
+    """Short key for ``--rows`` and the table."""
+    make: Callable[[], Stepper]
+    """Builds the environment (setup time is not measured)."""
+    anchor: str | None = None
+    """Name of the row this one is compared with (ratio of steps per second)."""
+    steps_scale: float = 1.0
+    """Fraction of ``--steps`` this row runs (slow anchors need fewer to be measured well)."""
+    resets: int | None = None
+    """Resets to time; ``--resets`` when None."""
+    description: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------ protege environments
+
+
+class GymStepper:
+    """A registered protege environment, made with ``gymnasium.make``."""
+
+    def __init__(self, env_id: str, **make_kwargs: Any) -> None:
+        import gymnasium as gym
+
+        import protege  # noqa: F401  registers the built-in environments
+
+        self.env = gym.make(env_id, **make_kwargs)
+
+    def reset(self, seed: int) -> list[str]:
+        """Reset with ``seed``."""
+        _, info = self.env.reset(seed=seed)
+        return self._actions(info)
+
+    def step(self, action: str) -> tuple[list[str], bool]:
+        """Step the wrapped environment."""
+        _, _, terminated, truncated, info = self.env.step(action)
+        return self._actions(info), terminated or truncated
+
+    def _actions(self, info: dict[str, Any]) -> list[str]:
+        # Open action sets list nothing: fall back to the expert so the episode still moves.
+        return info["admissible_actions"] or [self.env.unwrapped.expert_action()]
+
+
+def gym_row(name: str, env_id: str, anchor: str | None = None, **make_kwargs: Any) -> Row:
+    """A row for a registered protege environment."""
+    return Row(
+        name=name,
+        make=lambda: GymStepper(env_id, **make_kwargs),
+        anchor=anchor,
+        description=f"gymnasium.make({env_id!r}{_kwargs_text(make_kwargs)})",
+    )
+
+
+def _kwargs_text(kwargs: dict[str, Any]) -> str:
+    return "".join(f", {key}={value!r}" for key, value in kwargs.items())
+
+
+# ------------------------------------------------------------------ TextWorld anchor
+
+
+class TextWorldStepper:
+    """The real TextWorld engine on one game made by ``tw-make``, admissible commands requested."""
+
+    def __init__(self, challenge_args: list[str]) -> None:
+        try:
+            import textworld
+            import textworld.gym
+        except ImportError as error:
+            raise SystemExit("textworld is not installed; run: pip install textworld") from error
+        self.workdir = tempfile.mkdtemp(prefix="protege-bench-tw-")
+        game = os.path.join(self.workdir, "game.z8")
+        subprocess.run(
+            ["tw-make", *challenge_args, "--seed", "1234", "--output", game, "-f", "--silent"],
+            check=True,
+            capture_output=True,
+        )
+        infos = textworld.EnvInfos(admissible_commands=True, won=True, lost=True)
+        env_id = textworld.gym.register_game(game, request_infos=infos, max_episode_steps=50)
+        self.env = textworld.gym.make(env_id)
+
+    def reset(self, seed: int) -> list[str]:
+        """Reset the game (TextWorld games are fixed; the seed is unused)."""
+        _, infos = self.env.reset()
+        return infos["admissible_commands"]
+
+    def step(self, action: str) -> tuple[list[str], bool]:
+        """Step the game."""
+        _, _, done, infos = self.env.step(action)
+        return infos["admissible_commands"], done
+
+    def __del__(self) -> None:
+        shutil.rmtree(getattr(self, "workdir", ""), ignore_errors=True)
+
+
+TW_COOKING = [
+    "tw-cooking",
+    *("--recipe", "3", "--take", "3", "--go", "6"),
+    *("--open", "--cook", "--cut"),
+]
+
+ROWS: list[Row] = [
+    Row(
+        name="textworld-cooking",
+        make=lambda: TextWorldStepper(TW_COOKING),
+        steps_scale=0.05,
+        resets=10,
+        description="textworld " + " ".join(TW_COOKING) + " (6 rooms)",
+    ),
+    gym_row("household", "protege/Household-v0", anchor="textworld-cooking", split="train"),
+]
+"""Every benchmarked environment; later environment families append their rows here."""
+
+
+# ------------------------------------------------------------------ measurement
+
+
+def measure(row: Row, env: Stepper, steps: int, resets: int, seed: int = 0) -> dict[str, Any]:
+    """Reset time and steps per second of one row's environment ``env``."""
+    rng = random.Random(seed)
+    n_resets = row.resets if row.resets is not None else resets
+    reset_seconds = []
+    for index in range(n_resets):
+        start = time.perf_counter()
+        env.reset(seed=seed + index)
+        reset_seconds.append(time.perf_counter() - start)
+    actions = env.reset(seed=seed)
+    n_steps = max(1, round(steps * row.steps_scale))
+    step_seconds = 0.0
+    episodes = 1
+    admissible_total = 0
+    for index in range(n_steps):
+        admissible_total += len(actions)
+        action = rng.choice(actions)
+        start = time.perf_counter()
+        actions, done = env.step(action)
+        step_seconds += time.perf_counter() - start
+        if done:
+            actions = env.reset(seed=seed + n_resets + index)
+            episodes += 1
+    return {
+        "name": row.name,
+        "description": row.description,
+        "anchor": row.anchor,
+        "reset_ms": 1000 * sum(reset_seconds) / len(reset_seconds),
+        "resets": n_resets,
+        "steps": n_steps,
+        "episodes": episodes,
+        "steps_per_s": n_steps / step_seconds,
+        "us_per_step": 1e6 * step_seconds / n_steps,
+        "mean_admissible_actions": admissible_total / n_steps,
+    }
+
+
+def run(rows: list[Row], steps: int, resets: int, repeats: int = 1) -> list[dict[str, Any]]:
+    """Measure ``rows`` and their anchors; keep each row's best steps/s of ``repeats`` runs.
+
+    The repeats interleave the rows, so a row and its anchor see the same machine load. Reset
+    time is the first run's (cold: an environment may cache what it built on a reset).
+    """
+    by_name = {row.name: row for row in ROWS}
+    needed = {row.name for row in rows} | {row.anchor for row in rows if row.anchor}
+    ordered = sorted((by_name[name] for name in needed), key=lambda row: row.anchor is not None)
+    envs = {row.name: row.make() for row in ordered}
+    results: dict[str, dict[str, Any]] = {}
+    for _ in range(repeats):
+        for row in ordered:
+            result = measure(row, envs[row.name], steps, resets)
+            best = results.get(row.name)
+            if best is None:
+                results[row.name] = result
+            elif result["steps_per_s"] > best["steps_per_s"]:
+                # Reset time comes from the first run: later runs may find tasks cached.
+                results[row.name] = {**result, "reset_ms": best["reset_ms"]}
+    for result in results.values():
+        result["repeats"] = repeats
+    for result in results.values():
+        anchor = results.get(result["anchor"]) if result["anchor"] else None
+        result["ratio"] = result["steps_per_s"] / anchor["steps_per_s"] if anchor else None
+    return list(results.values())
+
+
+def pin_to_one_core(core: int | None) -> int | None:
+    """Pin this process to one CPU core (the first allowed one by default); None if unsupported."""
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    allowed = sorted(os.sched_getaffinity(0))
+    chosen = core if core is not None else allowed[0]
+    os.sched_setaffinity(0, {chosen})
+    return chosen
+
+
+def print_table(results: list[dict[str, Any]], console: Console) -> None:
+    """Print the results as a rich table."""
+    table = Table(title="Environment throughput (one core, random admissible actions)")
+    columns = ("env", "reset (ms)", "steps/s", "µs/step", "actions/step", "anchor", "ratio")
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("env", "anchor") else "right")
+    for result in results:
+        table.add_row(
+            result["name"],
+            f"{result['reset_ms']:.2f}",
+            f"{result['steps_per_s']:,.0f}",
+            f"{result['us_per_step']:,.1f}",
+            f"{result['mean_admissible_actions']:.0f}",
+            result["anchor"] or "-",
+            f"{result['ratio']:.0f}x" if result["ratio"] else "-",
+        )
+    console.print(table)
+
+
+def _versions(packages: tuple[str, ...]) -> dict[str, str | None]:
+    versions: dict[str, str | None] = {}
+    for package in packages:
+        try:
+            versions[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            versions[package] = None
+    return versions
+
+
+def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
+    """Parse arguments, run the benchmark, print the table and write the JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    names = [row.name for row in ROWS]
+    parser.add_argument("--rows", nargs="*", help=f"rows to run (default: all of {names})")
+    parser.add_argument("--steps", type=int, default=20_000, help="steps per row (before scale)")
+    parser.add_argument("--resets", type=int, default=200, help="timed resets per row")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per row; the best is kept")
+    parser.add_argument("--cpu", type=int, default=None, help="core to pin to (default: first)")
+    parser.add_argument("--out", type=Path, default=None, help="write the results as JSON here")
+    args = parser.parse_args(argv)
+    unknown = sorted(set(args.rows or ()) - set(names))
+    if unknown:
+        parser.error(f"unknown rows {unknown}; choose from {sorted(names)}")
+    rows = [row for row in ROWS if not args.rows or row.name in args.rows]
+    core = pin_to_one_core(args.cpu)
+    results = run(rows, args.steps, args.resets, args.repeats)
+    print_table(results, Console(width=120))
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        payload = {
+            "cpu_core": core,
+            "machine": platform.platform(),
+            "processor": platform.processor() or platform.machine(),
+            "python": platform.python_version(),
+            "packages": _versions(("textworld", "gymnasium", "numpy")),
+            "steps": args.steps,
+            "results": results,
+        }
+        args.out.write_text(json.dumps(payload, indent=2) + "\n")
+    return results
+
+
+if __name__ == "__main__":
+    main()
