@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from protege.envs.science import electricity
-from protege.envs.science.physics import MATERIALS, make_substance
+from protege.envs.science.physics import MATERIALS, make_substance, set_temperature
 from protege.envs.science.text import (
     contents_phrase,
     describe_inventory,
@@ -308,6 +308,7 @@ def _move(world: World, thing: Thing, target: Thing) -> Outcome:
     if thing.parent is target:
         return Outcome(f"The {thing.name} is already in the {target.name}.")
     world.move(thing, target)
+    _merge(world, target)
     return Outcome(f"You move the {thing.name} to the {target.name}.")
 
 
@@ -317,13 +318,30 @@ def _pour(world: World, source: Thing, target: Thing) -> Outcome:
     fluids = [item for item in source.contents if item.kind == "substance"]
     if not source.container or not fluids:
         return Outcome(f"There is nothing to pour out of the {source.name}.")
-    if not target.container or target is source or world.is_inside(target, source):
+    if not target.container or target is source:
         return Outcome(f"You can't pour into the {target.name}.")
     if not target.is_open:
         return Outcome(f"The {target.name} is closed.")
     for item in fluids:
         world.move(item, target)
+    _merge(world, target)
     return Outcome(f"You pour the contents of the {source.name} into the {target.name}.")
+
+
+def _merge(world: World, container: Thing) -> None:
+    """Portions of the same substance in one container become one portion."""
+    seen: dict[str, Thing] = {}
+    for item in list(container.contents):
+        if item.kind != "substance" or item.material is None:
+            continue
+        kept = seen.setdefault(item.material, item)
+        if kept is item:
+            continue
+        if item.uid in world.protected:  # a task's sample survives the merge
+            kept, item = item, kept
+            seen[item.material or ""] = kept
+        set_temperature(kept, (kept.temperature + item.temperature) / 2)
+        world.remove(item)
 
 
 def _connect(world: World, first: tuple[Thing, str], second: tuple[Thing, str]) -> Outcome:
@@ -339,6 +357,7 @@ def _use(world: World, tool: Thing, target: Thing) -> Outcome:
             return Outcome("You need to hold the thermometer to use it.")
         value = round(target.temperature)
         world.readings[target.uid] = float(value)
+        world.read_states[target.uid] = target.state or "solid"
         return Outcome(f"the thermometer measures a temperature of {value} degrees celsius")
     if tool.name == "lighter" and target.name == "fire pit":
         if not any(item.name == "wood" for item in target.contents):

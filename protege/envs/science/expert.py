@@ -53,9 +53,12 @@ def fetch(world: World, thing: Thing) -> str | None:
     return reveal(world, thing) or f"pick up {world.ref(thing)}"
 
 
-def deliver(world: World, thing: Thing, target: Thing) -> str | None:
-    """A command towards having a thing inside a container, or None if it is there."""
-    if world.is_inside(thing, target):
+def deliver(world: World, thing: Thing, target: Thing, direct: bool = False) -> str | None:
+    """A command towards having a thing inside a container, or None if it is there.
+
+    ``direct``: the thing must sit in the container itself, not inside something in it.
+    """
+    if thing.parent is target or (not direct and world.is_inside(thing, target)):
         return None
     if not world.in_inventory(thing) and not (
         world.room_of(thing) == world.room_of(target) and world.agent_room == world.room_of(target)
@@ -117,31 +120,60 @@ def nearest(world: World, things: list[Thing]) -> Thing | None:
 # ---------------------------------------------------------------------- strategies
 
 
-def _matter(world: World, task: Task) -> str:
-    sample: Thing = task.data["sample"]
-    if not task.focused:
-        return focus_on(world, sample)
+def _device(world: World, sample: Thing, target_state: str, direction: str) -> Thing:
+    """The freezer for cooling; else the stove if hot enough for the target state, else the
+    blast furnace."""
     spec = MATERIALS[sample.material or "water"]
-    if task.data["direction"] == "cool":
+    if direction == "cool":
         device = world.find("freezer")
     else:
-        point = spec.boiling_point if task.data["target_state"] == "gas" else spec.melting_point
+        point = spec.boiling_point if target_state == "gas" else spec.melting_point
         stove = world.find("stove")
         device = stove if stove and (stove.device_temperature or 0) >= point + 20 else None
         device = device or world.find("blast furnace")
     assert device is not None
+    return device
+
+
+def _expose(world: World, sample: Thing, device: Thing, waiting: str = "wait") -> str:
+    """Put a sample (in a carried vessel if fluid) into a device, switch it on, then wait."""
     if world.is_inside(sample, device):
         if device.activatable and not device.active:
             return reveal(world, device) or f"activate {world.ref(device)}"
-        return "wait"
+        return waiting
     carrier = sample
-    if sample.is_fluid():
-        parent = sample.parent
-        if parent is not None and parent.movable and parent.kind not in ("room", "inventory"):
-            carrier = parent
-        else:
-            return _decant(world, sample)
-    return deliver(world, carrier, device) or "wait"
+    parent = sample.parent
+    if parent is not None and parent.movable and parent.kind == "container":
+        carrier = parent  # carry the vessel, as a chemist would
+    elif sample.is_fluid():
+        return _decant(world, sample)
+    return deliver(world, carrier, device) or waiting
+
+
+def _matter(world: World, task: Task) -> str:
+    sample: Thing = task.data["sample"]
+    if not task.focused:
+        return focus_on(world, sample)
+    device = _device(world, sample, task.data["target_state"], task.data["direction"])
+    return _expose(world, sample, device)
+
+
+def _melting_point(world: World, task: Task) -> str:
+    thermometer: Thing = task.data["thermometer"]
+    sample: Thing = task.data["sample"]
+    if not task.focused:
+        return focus_on(world, thermometer)
+    if not world.in_inventory(thermometer):
+        return fetch(world, thermometer) or FALLBACK
+    if len(task.focused) == 1:
+        return focus_on(world, sample)
+    if task.progress >= 3:
+        return focus_on(world, task.data["right_box"])
+    if sample.state == "liquid":
+        return reveal(world, sample) or f"use {world.ref(thermometer)} on {world.ref(sample)}"
+    direction = "heat" if sample.state == "solid" else "cool"
+    device = _device(world, sample, "liquid", direction)
+    return _expose(world, sample, device, waiting="wait1")
 
 
 def _decant(world: World, sample: Thing) -> str:
@@ -170,10 +202,10 @@ def _measure(world: World, task: Task) -> str:
     sample: Thing = task.data["sample"]
     if not task.focused:
         return focus_on(world, thermometer)
-    if len(task.focused) == 1:
-        return focus_on(world, sample)
     if not world.in_inventory(thermometer):
         return fetch(world, thermometer) or FALLBACK
+    if len(task.focused) == 1:
+        return focus_on(world, sample)
     if sample.uid not in world.readings:
         return reveal(world, sample) or f"use {world.ref(thermometer)} on {world.ref(sample)}"
     return deliver(world, sample, answer_box(world, task)) or "wait"
@@ -251,14 +283,14 @@ def _grow(world: World, task: Task) -> str:
             if soil_and_water(t)[0] is not None and not any(i.kind == "plant" for i in t.contents)
         ]
         pot = nearest(world, pots)
-        return (deliver(world, seed, pot) if pot is not None else None) or FALLBACK
+        return (deliver(world, seed, pot, direct=True) if pot is not None else None) or FALLBACK
     pot = seed.parent
     assert pot is not None
     sinks = [t for t in world.things if t.name == "sink"]
     sink = pot.parent if pot.parent in sinks else nearest(world, sinks)
     assert sink is not None
     if pot.parent is not sink:
-        return deliver(world, pot, sink) or FALLBACK
+        return deliver(world, pot, sink, direct=True) or FALLBACK
     if not sink.active:
         return reveal(world, sink) or f"activate {world.ref(sink)}"
     return "wait"
@@ -297,6 +329,8 @@ STRATEGIES: dict[str, Callable[[World, Task], str]] = {
     "boil": _matter,
     "melt": _matter,
     "freeze": _matter,
+    "change-the-state-of-matter-of": _matter,
+    "measure-melting-point-known-substance": _melting_point,
     "use-thermometer": _measure,
     "test-conductivity": _conductivity,
     "power-component": _power,

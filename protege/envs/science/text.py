@@ -24,7 +24,8 @@ def short(world: World, thing: Thing, depth: int = 0) -> str:
             )
         inside = contents_phrase(world, thing, depth)
         if thing.kind == "device":
-            return f"{phrase}. In the {thing.name} is: {inside}"
+            where = "On" if thing.name == "stove" else "In"
+            return f"{phrase}. {where} the {thing.name} is: {inside}"
         return f"{phrase} (containing {inside})"
     return phrase
 

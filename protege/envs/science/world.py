@@ -94,6 +94,11 @@ class World:
         self.things: list[Thing] = []
         self.readings: dict[int, float] = {}
         """Thing uid -> the last temperature the thermometer read on it."""
+        self.read_states: dict[int, str] = {}
+        """Thing uid -> the state of matter it was in at its last reading."""
+        self.protected: set[int] = set()
+        """Uids of things a task depends on; merging substances never removes them."""
+        """Thing uid -> the state of matter it was in at its last reading."""
         self._next_uid = 1
         self._refs_version = -1
         self._refs: dict[str, Thing] = {}

@@ -26,7 +26,7 @@ from protege.envs.science.tasks import (
     measurement,
 )
 from protege.envs.science.tasks.base import Family, Task
-from protege.envs.science.world import World
+from protege.envs.science.world import Thing, World
 
 FAMILIES: tuple[Family, ...] = (
     matter.FAMILY,
@@ -84,6 +84,9 @@ def make_task(task_id: str) -> tuple[World, Task]:
     rng = np.random.default_rng([SEED, zlib.crc32(task_type.encode()), number])
     world = build_house()
     task = FAMILY_OF[task_type].build(world, task_type, number, params, rng)
+    world.protected = {
+        value.uid for value in task.data.values() if isinstance(value, Thing) and value.uid
+    }
     return world, task
 
 

@@ -1,7 +1,8 @@
-"""Topic 1, matter: boil, melt or freeze a substance (ScienceWorld tasks 1-1, 1-2, 1-3).
+"""Topic 1, matter: boil, melt, freeze or change the state of a substance (tasks 1-1 to 1-4).
 
 Ordered subgoals: focus on the substance; heat (or cool) it by at least 10 degrees; bring it to
-the target state. Variations are substance x starting place, substance-major, so the held-out
+the target state (for ``change-the-state-of-matter-of``, any state other than the first).
+Variations are substance x starting place, substance-major, so the held-out
 quarter of the variations (``valid_unseen``) holds substances never seen in ``train``.
 """
 
@@ -39,17 +40,26 @@ SUBSTANCES: dict[str, tuple[str, ...]] = {
         "wax",
     ),
     "freeze": ("water", "orange juice", "milk", "apple juice", "lemonade"),
+    "change-the-state-of-matter-of": (
+        "water",
+        "chocolate",
+        "orange juice",
+        "tin",
+        "milk",
+        "butter",
+    ),
 }
 """Materials per task type; melt uses the frozen form of juices and water."""
 ROOM_PLACES: tuple[str, ...] = ("kitchen", "living room", "workshop", "art studio")
 VESSELS: tuple[str, ...] = ("ceramic cup", "tin cup", "glass bowl")
 TARGET_STATE = {"boil": "gas", "melt": "liquid", "freeze": "solid"}
 VERB_ING = {"boil": "heat", "melt": "heat", "freeze": "cool"}
+VERB = {"change-the-state-of-matter-of": "change the state of matter of"}
 
 
 def variations(task_type: str) -> list[dict[str, Any]]:
-    """Substance x place: 3 places for boil and melt (24, 27), 4 for freeze (20)."""
-    places = 4 if task_type == "freeze" else 3
+    """Substance x place: 3 places for boil and melt (24, 27), 4 otherwise (20, 24)."""
+    places = 3 if task_type in ("boil", "melt") else 4
     return [
         {"material": material, "place": place}
         for material, place in product(SUBSTANCES[task_type], range(places))
@@ -76,24 +86,40 @@ def build(
     world.agent_room = pick(rng, ("hallway", "kitchen", "workshop", "living room"))
     name = sample.name
     goal = (
-        f"Your task is to {task_type} {name}. First, focus on the substance. Then, take actions "
-        "that will cause it to change its state of matter."
+        f"Your task is to {VERB.get(task_type, task_type)} {name}. First, focus on the "
+        "substance. Then, take actions that will cause it to change its state of matter."
     )
-    start = sample.temperature
+    start, start_state = sample.temperature, sample.state
     sign = -1.0 if task_type == "freeze" else 1.0
-    target = TARGET_STATE[task_type]
+    if task_type in TARGET_STATE:
+        target = TARGET_STATE[task_type]
+
+        def changed(world: World, task: Task) -> bool:
+            return sample.state == target
+
+        def warmed(world: World, task: Task) -> bool:
+            return sign * (sample.temperature - start) >= 10
+    else:  # any change of state, by heating or cooling
+        target = "liquid" if start_state == "solid" else "gas"
+
+        def changed(world: World, task: Task) -> bool:
+            return sample.state != start_state
+
+        def warmed(world: World, task: Task) -> bool:
+            return abs(sample.temperature - start) >= 10
+
     return Task(
         task_type=task_type,
         variation=variation,
         goal=goal,
         focus_rules=[lambda thing: thing is sample],
-        subgoals=[
-            focused_is(0),
-            lambda world, task: sign * (sample.temperature - start) >= 10,
-            lambda world, task: sample.state == target,
-        ],
-        data={"sample": sample, "target_state": target, "direction": VERB_ING[task_type]},
+        subgoals=[focused_is(0), warmed, changed],
+        data={
+            "sample": sample,
+            "target_state": target,
+            "direction": VERB_ING.get(task_type, "heat"),
+        },
     )
 
 
-FAMILY = Family(("boil", "melt", "freeze"), variations, build)
+FAMILY = Family(("boil", "melt", "freeze", "change-the-state-of-matter-of"), variations, build)

@@ -1,9 +1,12 @@
-"""Topic 2, measurement: measure an object's temperature and sort it by a threshold (task 2-1).
+"""Topic 2, measurement: use a thermometer (tasks 2-1 and 2-2).
 
-Ordered subgoals: focus on the thermometer; focus on the object; read the object's temperature
-with the thermometer (``use thermometer on X``); put the object in the box for its temperature.
-The box is judged by the last reading the agent took (the object's actual temperature if it
-never measured it); the wrong box fails the task.
+``use-thermometer``: focus on the thermometer; focus on the object; read the object's
+temperature (``use thermometer on X``); put the object in the box for its temperature. The box
+is judged by the last reading the agent took (the object's actual temperature if it never
+measured it); the wrong box fails the task.
+``measure-melting-point-known-substance``: focus on the thermometer; focus on the substance;
+read its temperature once it has melted; focus on the box that answers whether its melting
+point is above or below a threshold (focusing on the other box fails the task).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from protege.envs.science.physics import MATERIALS, make_substance
 from protege.envs.science.tasks.base import (
     Family,
     Task,
@@ -47,8 +51,26 @@ BOX_ROOMS: tuple[str, ...] = ("kitchen", "living room", "workshop", "bedroom")
 OBJECT_ROOMS: tuple[str, ...] = ("kitchen", "living room", "workshop", "art studio")
 
 
+MELTING_SUBSTANCES: tuple[str, ...] = (
+    "chocolate",
+    "butter",
+    "tin",
+    "wax",
+    "gallium",
+    "lead",
+    "caesium",
+)
+MELTING_OFFSETS: tuple[float, ...] = (-40.0, 30.0, -20.0)
+"""Threshold minus melting point, per variation of a substance."""
+
+
 def variations(task_type: str) -> list[dict[str, Any]]:
-    """Object x starting place (cold fridge, freezer or a room): 24 variations."""
+    """Object x starting place (fridge, freezer, a room): 24; melting point: substance x 3."""
+    if task_type == "measure-melting-point-known-substance":
+        return [
+            {"substance": name, "offset": offset}
+            for name, offset in product(MELTING_SUBSTANCES, MELTING_OFFSETS)
+        ]
     return [
         {"object": name, "place": place} for name, place in product(OBJECTS, range(len(PLACES)))
     ]
@@ -67,6 +89,8 @@ def build(
     world: World, task_type: str, variation: int, params: dict[str, Any], rng: np.random.Generator
 ) -> Task:
     """Place the object, the thermometer and two boxes; pick a threshold 10+ degrees away."""
+    if task_type == "measure-melting-point-known-substance":
+        return _build_melting_point(world, task_type, variation, params, rng)
     room, furniture, temperature = PLACES[params["place"]]
     if room == "room":
         room = pick(rng, OBJECT_ROOMS)
@@ -114,4 +138,45 @@ def build(
     return task
 
 
-FAMILY = Family(("use-thermometer",), variations, build)
+def _build_melting_point(
+    world: World, task_type: str, variation: int, params: dict[str, Any], rng: np.random.Generator
+) -> Task:
+    material = params["substance"]
+    room = pick(rng, OBJECT_ROOMS)
+    vessel = world.add(Thing("tin cup", kind="container", container=True), spot(world, room))
+    sample = world.add(make_substance(material), vessel)
+    thermometer = world.add(Thing("thermometer"), spot(world, pick(rng, ("kitchen", "workshop"))))
+    melting_point = MATERIALS[material].melting_point
+    threshold = melting_point + params["offset"]
+    above, below = add_boxes(world, pick(rng, BOX_ROOMS), box_colors(rng, 2))
+    box_room = world.room_of(above)
+    right = above if melting_point > threshold else below
+    world.agent_room = pick(rng, ("hallway", "kitchen", "workshop"))
+    name = sample.name
+    goal = (
+        f"Your task is to measure the melting point of {name}, which is located around the "
+        f"{room}. First, focus on the thermometer. Next, focus on the {name}. If the melting "
+        f"point of {name} is above {threshold:.1f} degrees celsius, focus on the {above.name}. "
+        f"If the melting point of {name} is below {threshold:.1f} degrees celsius, focus on the "
+        f"{below.name}. The boxes are located around the {box_room}."
+    )
+    return Task(
+        task_type=task_type,
+        variation=variation,
+        goal=goal,
+        focus_rules=[
+            lambda thing: thing is thermometer,
+            lambda thing: thing is sample,
+            lambda thing: thing is right,
+        ],
+        subgoals=[
+            focused_is(0),
+            focused_is(1),
+            lambda world, task: world.read_states.get(sample.uid) == "liquid",
+            focused_is(2),
+        ],
+        data={"sample": sample, "thermometer": thermometer, "right_box": right},
+    )
+
+
+FAMILY = Family(("use-thermometer", "measure-melting-point-known-substance"), variations, build)
