@@ -120,7 +120,8 @@ def _check(name: str, positional: list, keywords: dict) -> ToolCall:
         raise ParseError(f"Unknown tool {name[:40]!r}. {USAGE}")
     params = TOOLS[name]
     if len(positional) > len(params):
-        raise ParseError(f"{name} takes {len(params)} argument(s): {', '.join(params)}. {USAGE}")
+        takes = f"{len(params)} argument(s): {', '.join(params)}" if params else "no arguments"
+        raise ParseError(f"{name} takes {takes}. {USAGE}")
     arguments = dict(zip(params, positional, strict=False))
     for key, value in keywords.items():
         if key not in params or key in arguments:
