@@ -8,6 +8,7 @@ from rich.table import Table
 
 from protege.agents.cli import eval_command, models_app, rollout_command
 from protege.play import play_interactively
+from protege.sandbox.cli import sandbox_app
 from protege.view.cli import view_command
 
 app = typer.Typer(
@@ -62,6 +63,7 @@ def play_command(
 app.command("rollout")(rollout_command)
 app.command("eval")(eval_command)
 app.add_typer(models_app, name="models")
+app.add_typer(sandbox_app, name="sandbox")
 app.command("view")(view_command)
 
 
