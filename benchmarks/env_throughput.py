@@ -90,6 +90,20 @@ class GymStepper:
         return info["admissible_actions"] or [self.env.unwrapped.expert_action()]
 
 
+class ShopStepper(GymStepper):
+    """``protege/Shop-v0``: the search page's ``search[<query>]`` template becomes real searches.
+
+    A random agent picks among the goal's key words and its bare product type, so episodes
+    reach result and item pages (and ``buy now`` ends them) instead of repeating the template.
+    """
+
+    def _actions(self, info: dict[str, Any]) -> list[str]:
+        if info["admissible_actions"] == ["search[<query>]"]:
+            goal = self.env.unwrapped.current_goal
+            return [f"search[{goal.keywords}]", f"search[{goal.query}]"]
+        return super()._actions(info)
+
+
 def gym_row(name: str, env_id: str, anchor: str | None = None, **make_kwargs: Any) -> Row:
     """A row for a registered protege environment."""
     return Row(
@@ -156,6 +170,12 @@ ROWS: list[Row] = [
         description="textworld " + " ".join(TW_COOKING) + " (6 rooms)",
     ),
     gym_row("household", "protege/Household-v0", anchor="textworld-cooking", split="train"),
+    Row(
+        name="shop",
+        make=lambda: ShopStepper("protege/Shop-v0", split="train"),
+        description="gymnasium.make('protege/Shop-v0', split='train'); searches: goal key words "
+        "or product type",
+    ),
 ]
 """Every benchmarked environment; later environment families append their rows here."""
 
