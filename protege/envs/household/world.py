@@ -15,6 +15,7 @@ so what the agent saw stays true.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from protege.envs.household.catalog import APPLIANCES, LAMP, OPENABLE, TRANSFORMABLE, can_contain
 
@@ -52,6 +53,12 @@ def list_items(names: Sequence[str]) -> str:
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + ", and " + items[-1]
+
+
+@lru_cache(maxsize=65_536)
+def _natural_key(action: str) -> tuple[tuple[int, str], ...]:
+    """Sort key that puts ``cabinet 2`` before ``cabinet 10``."""
+    return tuple((int(word), "") if word.isdigit() else (-1, word) for word in action.split(" "))
 
 
 def room_listing(receptacles: Sequence[str]) -> str:
@@ -143,36 +150,47 @@ class World:
         )
 
     def admissible_actions(self) -> list[str]:
-        """The commands that make sense now, sorted as TextWorld sorts them."""
+        """The commands that make sense now, sorted alphabetically with numbers in order."""
         go_to = self._go_to_except.get(self.here)
         if go_to is None:
-            go_to = [self._go_to[name] for name in self.receptacles if name != self.here]
+            go_to = sorted(
+                (self._go_to[name] for name in self.receptacles if name != self.here),
+                key=_natural_key,
+            )
             self._go_to_except[self.here] = go_to
-        actions = [*go_to, "inventory", "look"]
+        local = ["inventory", "look"]
         here, held = self.here, self.held
         if held is not None:
-            actions.append(f"examine {held}")
-        if here is None:
-            return sorted(actions)
-        actions.append(f"examine {here}")
-        if here in self.is_open:
-            actions.append(f"close {here}" if self.is_open[here] else f"open {here}")
-        if self.accessible(here):
-            for obj in self.contents[here]:
-                if self.object_type[obj] == LAMP:
-                    actions.append(f"use {obj}")
-                elif held is None:
-                    actions.append(f"take {obj} from {here}")
-            if held is not None and can_contain(self.receptacle_type[here], self.object_type[held]):
-                actions.append(f"move {held} to {here}")
-        if held is not None:
-            for verb, appliance in APPLIANCES.items():
-                if (
-                    self.receptacle_type[here] == appliance
-                    and self.object_type[held] in TRANSFORMABLE[verb]
+            local.append(f"examine {held}")
+        if here is not None:
+            local.append(f"examine {here}")
+            if here in self.is_open:
+                local.append(f"close {here}" if self.is_open[here] else f"open {here}")
+            if self.accessible(here):
+                for obj in self.contents[here]:
+                    if self.object_type[obj] == LAMP:
+                        local.append(f"use {obj}")
+                    elif held is None:
+                        local.append(f"take {obj} from {here}")
+                if held is not None and can_contain(
+                    self.receptacle_type[here], self.object_type[held]
                 ):
-                    actions.append(f"{verb} {held} with {here}")
-        return sorted(actions)
+                    local.append(f"move {held} to {here}")
+            if held is not None:
+                for verb, appliance in APPLIANCES.items():
+                    if (
+                        self.receptacle_type[here] == appliance
+                        and self.object_type[held] in TRANSFORMABLE[verb]
+                    ):
+                        local.append(f"{verb} {held} with {here}")
+        local.sort(key=_natural_key)
+        # Every other command's verb sorts before or after "go", so the "go to" block,
+        # already in order, slots in between.
+        return [
+            *(action for action in local if action < "go"),
+            *go_to,
+            *(action for action in local if action > "go"),
+        ]
 
     # ------------------------------------------------------------------ commands
 
