@@ -15,10 +15,17 @@ import pytest
 from protege.envs.shop.catalogue import (
     CHECKSUM_FILE,
     PRODUCTS_FILE,
+    Catalogue,
     load_catalogue,
     recorded_checksum,
 )
-from protege.envs.shop.search import SearchEngine, build_index, query_terms, search_engine
+from protege.envs.shop.search import (
+    INDEX_VERSION,
+    SearchEngine,
+    build_index,
+    query_terms,
+    search_engine,
+)
 from protege.tasks.shop import generate
 
 
@@ -109,3 +116,16 @@ def test_two_processes_building_the_index_at_once_both_succeed(tmp_path: Path) -
     assert outputs[0] == outputs[1] and outputs[0][1] == "50"
     assert Path(outputs[0][0]).parent == tmp_path / "shop"
     assert [p.name for p in (tmp_path / "shop").iterdir()] == [Path(outputs[0][0]).name]
+
+
+def test_a_new_catalogue_checksum_gets_its_own_index_under_protege_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PROTEGE_CACHE", str(tmp_path))
+    full = load_catalogue()
+    small = Catalogue(products=full.products[:100], checksum="0123abcd")
+    engine = SearchEngine(small)
+    assert engine.path == tmp_path / "shop" / f"index-v{INDEX_VERSION}-0123abcd.db"
+    assert all(position < 100 for position in engine.search("potato chips"))
+    again = SearchEngine(small)  # found on disk, not rebuilt
+    assert again.path == engine.path and again.path.stat().st_mtime == engine.path.stat().st_mtime
