@@ -37,10 +37,13 @@ def view_command(
     from protege.view.report import write_report
 
     loaded = []
+    files: list[str | None] = []
     for path in episodes:
-        loaded.extend(read_episodes(path))
+        read = read_episodes(path)
+        loaded.extend(read)
+        files.extend([path.name] * len(read))
     if limit is not None:
-        loaded = loaded[:limit]
+        loaded, files = loaded[:limit], files[:limit]
     target = out if out is not None else episodes[0].with_suffix(".html")
     written = write_report(
         loaded,
@@ -48,5 +51,6 @@ def view_command(
         tokenizer=tokenizer,
         title=title,
         source=", ".join(path.name for path in episodes),
+        files=files if len(episodes) > 1 else None,
     )
     typer.echo(f"wrote {written} ({len(loaded)} episodes, {written.stat().st_size:,} bytes)")

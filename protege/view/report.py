@@ -1,10 +1,11 @@
 """Build the viewer's report: episodes as compact JSON, embedded in one self-contained HTML file.
 
 The page is static (no server, no network, no external URL): :func:`render_html` inlines the
-stylesheet, the script and the data. The data sits in a ``<script type="application/json">``
-element with every ``<``, ``>`` and ``&`` written as a JSON ``\\u`` escape, so no text of an
-episode (observations are untrusted) can close the element or open markup; the script parses
-it once and renders the episode list a page at a time and an episode's detail on click.
+stylesheet, the script and the data. The data sits in ``<script type="application/json">``
+elements with every ``<``, ``>`` and ``&`` written as a JSON ``\\u`` escape, so no text of an
+episode (observations are untrusted) can close the element or open markup. One element holds
+the episode list, parsed on load and rendered a page at a time; each episode's steps have
+their own element, parsed only when the episode is opened.
 
 Layout of the data (short keys keep a 2,000-episode file small): ``strings`` interns the
 admissible actions, which repeat across steps; ``vocabularies[key][id]`` is a token's text;
@@ -25,6 +26,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from protege.records import Episode, Step
 from protege.view.signals import DEFAULT_DELTA, DEFAULT_EPS, StepSignal, episode_signals
 from protege.view.tokens import decode_vocabularies
@@ -40,7 +43,9 @@ _JSON_ESCAPES = {
     "\u2029": "\\u2029",
 }
 _JSON_ESCAPE_RE = re.compile("[<>&\u2028\u2029]")
-_PLACEHOLDER_RE = re.compile(r"\{\{(TITLE|STYLE|SCRIPT|DATA)\}\}")
+_PLACEHOLDER_RE = re.compile(r"\{\{(TITLE|STYLE|SCRIPT|DATA|EPISODES)\}\}")
+DETAIL_KEYS = ("steps", "meta", "final")
+"""Episode fields embedded apart from the list, parsed by the page only when it is opened."""
 
 
 def _round(value: float | None) -> float | None:
@@ -48,7 +53,8 @@ def _round(value: float | None) -> float | None:
 
 
 def _round_all(values: Sequence[float] | None) -> list[float] | None:
-    return None if values is None else [round(float(v), DIGITS) for v in values]
+    # numpy rounds a whole step at once, ~10x faster than round() per token on 10^6 tokens
+    return None if values is None else np.round(np.asarray(values, dtype=float), DIGITS).tolist()
 
 
 class _Interner:
@@ -98,10 +104,12 @@ def _episode_data(
     signals: dict[int, StepSignal],
     vocabulary: str | None,
     intern: _Interner,
+    file: str | None,
 ) -> dict[str, Any]:
     divergences = [signal.divergence for signal in signals.values()]
     return {
         "i": index,
+        "file": file,
         "env": episode.env_id,
         "split": episode.split,
         "seed": episode.seed,
@@ -132,6 +140,7 @@ def build_report_data(
     tokenizer: str | os.PathLike[str] | None = None,
     title: str = "protege episodes",
     source: str | None = None,
+    files: Sequence[str | None] | None = None,
     eps: float = DEFAULT_EPS,
     delta: float = DEFAULT_DELTA,
 ) -> dict[str, Any]:
@@ -143,13 +152,18 @@ def build_report_data(
             ``metadata["model"]`` and falls back to token ids.
         title: the page title.
         source: where the episodes came from (a file name), shown under the title.
+        files: each episode's file (e.g. a trainer's ``samples/update_000120.jsonl``), a
+            filter of the page when there are several; None when they come from one.
         eps, delta: SOD's step-weight constants.
     """
     signals = episode_signals(episodes, eps=eps, delta=delta)
     vocabularies, keys = decode_vocabularies(episodes, tokenizer)
     intern = _Interner()
+    if files is not None and len(files) != len(episodes):
+        raise ValueError(f"got {len(files)} file names for {len(episodes)} episodes")
     rows = [
-        _episode_data(i, episode, signals[i], keys[i], intern) for i, episode in enumerate(episodes)
+        _episode_data(i, episode, signals[i], keys[i], intern, files[i] if files else None)
+        for i, episode in enumerate(episodes)
     ]
     return {
         "title": title,
@@ -174,11 +188,20 @@ def _static(name: str) -> str:
 
 def render_html(data: dict[str, Any]) -> str:
     """The whole self-contained page for :func:`build_report_data`'s output."""
+    summaries, details = [], []
+    for episode in data["episodes"]:
+        summaries.append({k: v for k, v in episode.items() if k not in DETAIL_KEYS})
+        detail = {k: episode[k] for k in DETAIL_KEYS if k in episode}
+        details.append(
+            f'<script type="application/json" data-episode="{int(episode["i"])}">'
+            f"{embed_json(detail)}</script>"
+        )
     values = {
         "TITLE": html.escape(str(data.get("title", "protege episodes"))),
         "STYLE": _static("viewer.css"),
         "SCRIPT": _static("viewer.js"),
-        "DATA": embed_json(data),
+        "DATA": embed_json({**data, "episodes": summaries}),
+        "EPISODES": "\n".join(details),
     }
     return _PLACEHOLDER_RE.sub(lambda match: values[match.group(1)], _static("template.html"))
 
@@ -190,6 +213,7 @@ def write_report(
     tokenizer: str | os.PathLike[str] | None = None,
     title: str | None = None,
     source: str | None = None,
+    files: Sequence[str | None] | None = None,
     eps: float = DEFAULT_EPS,
     delta: float = DEFAULT_DELTA,
 ) -> Path:
@@ -205,6 +229,7 @@ def write_report(
         tokenizer=tokenizer,
         title=title or f"protege episodes: {path.stem}",
         source=source,
+        files=files,
         eps=eps,
         delta=delta,
     )

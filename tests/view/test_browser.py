@@ -146,3 +146,12 @@ def test_screenshot_is_written(chromium, report, tmp_path):
     )
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 20_000
+
+
+def test_several_files_get_a_file_filter(chromium, tmp_path):
+    episodes = synthetic_episodes(6, steps=1, tokens=2)
+    files = ["update_000010.jsonl"] * 2 + ["update_000020.jsonl"] * 4
+    page = write_report(episodes, tmp_path / "history.html", files=files)
+    dom = dump_dom(chromium, tmp_path, page, "#file=update_000020.jsonl")
+    assert DomRows(dom).rows == [2, 3, 4, 5]
+    assert '<label id="file-filter">' in dom  # shown, not hidden

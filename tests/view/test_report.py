@@ -165,19 +165,26 @@ def test_page_is_self_contained_and_well_formed(tmp_path):
     structure = parse(page)
     tags = [tag for tag, _ in structure.tags]
     assert tags[:2] == ["html", "head"]
-    assert tags.count("script") == 2 and tags.count("style") == 1 and "img" not in tags
+    assert tags.count("script") == 2 + 12 and tags.count("style") == 1 and "img" not in tags
     assert {"link", "iframe", "object", "embed", "base"}.isdisjoint(tags)
     for _, attrs in structure.tags:
         assert "src" not in attrs and "href" not in attrs
-    (data_attrs, data_text), (code_attrs, code_text) = structure.scripts
+    (data_attrs, data_text), *details, (code_attrs, code_text) = structure.scripts
     assert data_attrs == {"type": "application/json", "id": "report-data"}
     assert code_attrs == {} and "JSON.parse" in code_text
+    assert [attrs for attrs, _ in details] == [
+        {"type": "application/json", "data-episode": str(i)} for i in range(12)
+    ]
     data = json.loads(data_text)
-    assert len(data["episodes"]) == 12
-    assert data["episodes"][0]["steps"][0]["o"] == episodes[0].steps[0].observation
+    assert len(data["episodes"]) == 12 and "steps" not in data["episodes"][0]
     assert data["episodes"][1]["goal"] == episodes[1].goal
+    first = json.loads(details[0][1])
+    assert first["steps"][0]["o"] == episodes[0].steps[0].observation
+    assert len(first["steps"]) == 4 and first["meta"] == episodes[0].metadata
     # no URL anywhere outside the (escaped) data: styles, script and markup are inline
-    outside = page.replace(data_text, "")
+    outside = page
+    for _, text in [(None, data_text), *details]:
+        outside = outside.replace(text, "")
     for marker in ("http:", "https:", "//cdn", "url(", "@import"):
         assert marker not in outside
     assert "<title>t &lt;b&gt;&amp;&lt;/b&gt;</title>" in page
@@ -190,8 +197,8 @@ def test_report_data_carries_steps_scores_and_outcomes():
     step = data["episodes"][0]["steps"][1]
     original = episodes[0].steps[1]
     assert step["ids"] == original.action_token_ids
-    assert step["lp"] == [round(v, 4) for v in original.action_logprobs]
-    assert step["tlp"] == [round(v, 4) for v in original.teacher_logprobs]
+    assert step["lp"] == pytest.approx(original.action_logprobs, abs=5.1e-5)  # 4 decimals
+    assert step["tlp"] == pytest.approx(original.teacher_logprobs, abs=5.1e-5)
     expected_d = sum(
         abs(s - t) for s, t in zip(original.action_logprobs, original.teacher_logprobs, strict=True)
     ) / len(original.action_logprobs)
@@ -253,3 +260,17 @@ def test_view_command_defaults_to_the_input_name(tmp_path):
     result = CliRunner().invoke(app, ["view", str(source)])
     assert result.exit_code == 0, result.output
     assert Path(tmp_path / "run.html").is_file()
+
+
+def test_view_command_tags_episodes_with_their_file_when_given_several(tmp_path):
+    from protege.cli import app
+
+    first, second = tmp_path / "update_000010.jsonl", tmp_path / "update_000020.jsonl"
+    write_episodes(first, synthetic_episodes(2, steps=1, tokens=1))
+    write_episodes(second, synthetic_episodes(3, steps=1, tokens=1, seed=1))
+    out = tmp_path / "history.html"
+    result = CliRunner().invoke(app, ["view", str(first), str(second), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(parse(out.read_text(encoding="utf-8")).scripts[0][1])
+    assert [e["file"] for e in data["episodes"]] == [first.name] * 2 + [second.name] * 3
+    assert data["source"] == f"{first.name}, {second.name}"

@@ -1,5 +1,6 @@
-// protege view: renders episodes from the JSON embedded in #report-data.
-// The list is rendered a page at a time and an episode's steps only when it is opened.
+// protege view: renders episodes from the JSON embedded in the page.
+// #report-data holds the episode list; each episode's steps sit in their own JSON element,
+// kept as unparsed text until the episode is opened. The list is rendered a page at a time.
 // Every piece of episode text goes through textContent, never innerHTML; the only markup
 // built from strings is the SVG chart, made of numbers formatted here.
 (function () {
@@ -7,12 +8,17 @@
   const started = performance.now();
   const dataNode = document.getElementById("report-data");
   const DATA = JSON.parse(dataNode.textContent);
-  dataNode.remove(); // the text is parsed; drop the large node from the DOM
+  dataNode.remove();
+  const DETAIL_TEXT = new Map(); // episode number -> its unparsed JSON (steps, metadata, final)
+  for (const node of document.querySelectorAll("script[data-episode]")) {
+    DETAIL_TEXT.set(Number(node.getAttribute("data-episode")), node.textContent);
+    node.remove(); // keeps the live DOM (and a --dump-dom) small
+  }
   const parsedMs = performance.now() - started;
   const EPISODES = DATA.episodes;
   const PAGE_SIZE = 100;
-  const KEYS = ["env", "task_type", "split", "outcome", "policy", "q"];
-  const state = { env: "", task_type: "", split: "", outcome: "", policy: "", q: "", page: 0, ep: null };
+  const KEYS = ["file", "env", "task_type", "split", "outcome", "policy", "q"];
+  const state = { file: "", env: "", task_type: "", split: "", outcome: "", policy: "", q: "", page: 0, ep: null };
   let filtered = EPISODES;
 
   function el(tag, attrs, text) {
@@ -50,6 +56,7 @@
     return [...new Set(EPISODES.map((ep) => ep[field]).filter((v) => v !== null))].sort();
   }
   function matches(ep) {
+    if (state.file && ep.file !== state.file) return false;
     if (state.env && ep.env !== state.env) return false;
     if (state.task_type && ep.task_type !== state.task_type) return false;
     if (state.split && ep.split !== state.split) return false;
@@ -181,11 +188,12 @@
   }
   function renderDetail() {
     const pane = document.getElementById("detail");
-    const ep = state.ep === null ? undefined : EPISODES[state.ep];
+    const summary = state.ep === null ? undefined : EPISODES[state.ep];
+    const ep = summary && Object.assign({}, summary, JSON.parse(DETAIL_TEXT.get(summary.i) || "{}"));
     if (!ep) { pane.replaceChildren(el("p", { class: "hint" }, "Click an episode to see its steps.")); return; }
     const t0 = performance.now();
     const parts = [el("h2", {}, "episode " + ep.i + " · " + ep.task_id), el("div", { class: "goal" }, ep.goal)];
-    const meta = [ep.env, ep.split, "seed " + ep.seed, ep.task_type, outcome(ep), "score " + fmt(ep.score, 2),
+    const meta = [ep.file, ep.env, ep.split, "seed " + ep.seed, ep.task_type, outcome(ep), "score " + fmt(ep.score, 2),
       ep.n + " steps", ep.policy ? "policy " + ep.policy : null].filter((v) => v !== null);
     parts.push(el("div", { class: "meta" }, meta.join(" · ")));
     const extra = Object.entries(ep.meta || {}).map(([k, v]) => k + "=" + JSON.stringify(v)).join("  ");
@@ -200,7 +208,7 @@
         "  · SOD ε=" + DATA.sod.eps + ", δ=" + DATA.sod.delta + "; hover a token for its numbers");
       parts.push(legend);
     }
-    ep.steps.forEach((step, k) => parts.push(renderStep(ep, step, k)));
+    (ep.steps || []).forEach((step, k) => parts.push(renderStep(ep, step, k)));
     parts.push(el("div", { class: "label" }, "final observation"), el("pre", {}, ep.final));
     pane.replaceChildren(...parts);
     document.body.setAttribute("data-detail-ms", (performance.now() - t0).toFixed(1));
@@ -229,6 +237,8 @@
   });
   window.addEventListener("hashchange", () => { readHash(); syncControls(); update(true); });
 
+  fillSelect("file", distinct("file"));
+  document.getElementById("file-filter").hidden = distinct("file").length < 2;
   fillSelect("env", distinct("env"));
   fillSelect("task_type", distinct("task_type"));
   fillSelect("split", distinct("split"));
