@@ -303,7 +303,7 @@ CATEGORIES: tuple[Category, ...] = (
 """The five top categories, in catalogue order."""
 
 BULLET_TEMPLATES: tuple[str, ...] = (
-    "{Attribute}: every {name} is {attribute}, checked batch by batch",
+    "{Attribute}: every batch of our {name} is checked to be {attribute}",
     "Made for everyday use: this {modifier} {name} fits into any routine",
     "What you get: {options}",
     "Trusted quality from {brand}, a name people rely on for {subcategory}",
