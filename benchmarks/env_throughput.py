@@ -57,7 +57,7 @@ class Row:
     steps_scale: float = 1.0
     """Fraction of ``--steps`` this row runs (slow anchors need fewer to be measured well)."""
     resets: int | None = None
-    """Resets to time; ``--resets`` when None."""
+    """At most this many resets are timed (slow anchors); ``--resets`` when None."""
     description: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -186,7 +186,7 @@ ROWS: list[Row] = [
 def measure(row: Row, env: Stepper, steps: int, resets: int, seed: int = 0) -> dict[str, Any]:
     """Reset time and steps per second of one row's environment ``env``."""
     rng = random.Random(seed)
-    n_resets = row.resets if row.resets is not None else resets
+    n_resets = min(row.resets, resets) if row.resets is not None else resets
     reset_seconds = []
     for index in range(n_resets):
         start = time.perf_counter()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import json
 import os
 import random
 import re
@@ -466,3 +468,40 @@ def test_expert_puts_down_a_wrongly_held_object_first() -> None:
         "go to countertop 1",
         "move mug 1 to countertop 1",
     ]
+
+
+# ---------------------------------------------------------------------------- benchmark
+
+
+def _benchmark_module():
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "env_throughput.py"
+    spec = importlib.util.spec_from_file_location("env_throughput", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it executes
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_throughput_benchmark_measures_household() -> None:
+    bench = _benchmark_module()
+    row = next(row for row in bench.ROWS if row.name == "household")
+    assert row.anchor == "textworld-cooking"
+    result = bench.measure(row, row.make(), steps=200, resets=3)
+    assert result["steps"] == 200 and result["steps_per_s"] > 0 and result["reset_ms"] > 0
+    assert result["mean_admissible_actions"] > 5
+
+
+@pytest.mark.slow
+def test_throughput_benchmark_runs_against_textworld(tmp_path: Path) -> None:
+    pytest.importorskip("textworld", reason="the TextWorld anchor needs `pip install textworld`")
+    bench = _benchmark_module()
+    out = tmp_path / "throughput.json"
+    affinity = os.sched_getaffinity(0)
+    try:
+        bench.main(["--rows", "household", "--steps", "200", "--resets", "2", "--repeats", "1",
+                    "--out", str(out)])  # fmt: skip
+    finally:
+        os.sched_setaffinity(0, affinity)  # main() pins the process to one core
+    results = {result["name"]: result for result in json.loads(out.read_text())["results"]}
+    assert results["household"]["ratio"] > 1
+    assert results["textworld-cooking"]["steps"] == 10
