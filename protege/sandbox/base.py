@@ -63,6 +63,14 @@ class OutputBuffer:
         self.kept = 0
         self.total = 0
 
+    @classmethod
+    def of(cls, limit: int, kept: bytes, total: int) -> OutputBuffer:
+        """A buffer that already holds ``kept`` out of ``total`` bytes written."""
+        buffer = cls(limit)
+        buffer.write(kept)
+        buffer.total = max(total, len(kept))
+        return buffer
+
     def write(self, data: bytes) -> None:
         """Add a chunk; keep only what fits under the limit."""
         self.total += len(data)
