@@ -383,24 +383,21 @@ def _digest(split: str) -> str:
 
 
 def test_eval_splits_are_identical_in_every_process() -> None:
+    # Another process with another string-hash seed builds the same tasks.
     code = (
         "from tests.envs.test_household import _digest;"
         "print(_digest('valid_seen'), _digest('valid_unseen'))"
     )
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-c", code],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, "PYTHONHASHSEED": hash_seed},
-            cwd=Path(__file__).resolve().parents[2],
-        )
-        .stdout.split()[-2:]
-        .__repr__()
-        for hash_seed in ("1", "2")
-    }
-    assert outputs == {[_digest("valid_seen"), _digest("valid_unseen")].__repr__()}
+    hash_seed = "0" if os.environ.get("PYTHONHASHSEED") == "12345" else "12345"
+    output = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONHASHSEED": hash_seed},
+        cwd=Path(__file__).resolve().parents[2],
+    ).stdout
+    assert output.split()[-2:] == [_digest("valid_seen"), _digest("valid_unseen")]
 
 
 # ---------------------------------------------------------------------------- expert
