@@ -8,6 +8,7 @@ from collections.abc import Callable
 import gymnasium as gym
 from rich.columns import Columns
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 
 from protege.agents.scripted import ExpertAgent
@@ -41,14 +42,16 @@ def play_interactively(
     env = gym.make(env_id, split=split, task_type=task_type)
     try:
         observation, info = env.reset(seed=seed)
-        console.print(Panel(info["goal"], title=f"{env_id} · {split} · seed {seed}", expand=False))
-        console.print(observation)
+        console.print(
+            Panel(escape(info["goal"]), title=f"{env_id} · {split} · seed {seed}", expand=False)
+        )
+        console.print(observation, markup=False, highlight=False)
         _print_actions(console, info["admissible_actions"])
         steps, done = 0, False
         while not done:
             if expert:
                 action = ExpertAgent().act(env, observation, info)
-                console.print(f"[bold cyan]> {action}[/bold cyan]")
+                console.print(f"[bold cyan]> {escape(action)}[/bold cyan]")
                 time.sleep(delay)
             else:
                 action = _ask(console, env, observation, info, read_line)
@@ -58,7 +61,7 @@ def play_interactively(
             observation, reward, terminated, truncated, info = env.step(action)
             steps += 1
             done = terminated or truncated
-            console.print(observation)
+            console.print(observation, markup=False, highlight=False)
             console.print(
                 f"[dim]reward {float(reward):g} · score {info['score']:.2f} · step {steps}[/dim]"
             )
@@ -94,7 +97,8 @@ def _ask(
         elif line == "actions":
             _print_actions(console, actions)
         elif line == "hint":
-            console.print(f"The expert would do: {ExpertAgent().act(env, observation, info)}")
+            hint = ExpertAgent().act(env, observation, info)
+            console.print(f"The expert would do: {hint}", markup=False)
         elif line.isdigit() and actions:
             index = int(line) - 1
             if 0 <= index < len(actions):
@@ -108,7 +112,9 @@ def _print_actions(console: Console, actions: list[str]) -> None:
     if not actions:
         return
     width = len(str(len(actions)))
-    entries = [f"[dim]{n:>{width}}.[/dim] {action}" for n, action in enumerate(actions, start=1)]
+    entries = [
+        f"[dim]{n:>{width}}.[/dim] {escape(action)}" for n, action in enumerate(actions, start=1)
+    ]
     console.print("[dim]Actions:[/dim]")
     if len(entries) > 12:  # long lists (a kitchen has 30 receptacles) read better in columns
         console.print(Columns(entries, padding=(0, 3), column_first=True), highlight=False)

@@ -60,3 +60,11 @@ def test_play_sends_bang_words_to_the_game_and_quits_cleanly():
 def test_end_of_input_quits():
     info, output = _play([])
     assert info["steps"] == 0 and "Bye." in output
+
+
+def test_play_prints_bracketed_actions_and_observations_verbatim():
+    # Shop speaks in `click[...]` and ` [SEP] `, which rich would read as markup.
+    result = runner.invoke(app, ["play", "protege/Shop-v0", "--expert", "--seed", "2"])
+    assert result.exit_code == 0, result.output
+    assert "> click[buy now]" in result.output
+    assert "WebShop [SEP] Instruction:" in result.output
