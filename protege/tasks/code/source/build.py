@@ -18,6 +18,7 @@ from protege.tasks.code.source import (  # noqa: F401  (each module adds its pro
     algorithms,
     arithmetic,
     classes,
+    classes_more,
     dicts,
     families,
     lists,
