@@ -155,6 +155,48 @@ class TextWorldStepper:
         shutil.rmtree(getattr(self, "workdir", ""), ignore_errors=True)
 
 
+# ------------------------------------------------------------------ ScienceWorld anchor
+
+
+SCIENCEWORLD_TASKS = (
+    "boil",
+    "use-thermometer",
+    "test-conductivity",
+    "power-component",
+    "find-living-thing",
+    "chemistry-mix-paint-secondary-color",
+    "lifespan-longest-lived",
+    "identify-life-stages-2",
+    "grow-plant",
+)
+"""ScienceWorld tasks that Science-v0 also has; each reset loads the next one."""
+
+
+class ScienceWorldStepper:
+    """The real ScienceWorld simulator (its own JVM); ``info["valid"]`` is read at every step."""
+
+    def __init__(self, task_names: tuple[str, ...] = SCIENCEWORLD_TASKS) -> None:
+        try:
+            from scienceworld import ScienceWorldEnv
+        except ImportError as error:
+            raise SystemExit(
+                "scienceworld is not installed; run: pip install scienceworld"
+            ) from error
+        self.env = ScienceWorldEnv("", envStepLimit=100)
+        self.task_names = task_names
+
+    def reset(self, seed: int) -> list[str]:
+        """Load task ``seed`` (mod the task list), variation 0 (a train variation), and reset."""
+        self.env.load(self.task_names[seed % len(self.task_names)], 0, "")
+        _, info = self.env.reset()
+        return info["valid"]
+
+    def step(self, action: str) -> tuple[list[str], bool]:
+        """Step the simulator."""
+        _, _, done, info = self.env.step(action)
+        return info["valid"], done
+
+
 TW_COOKING = [
     "tw-cooking",
     *("--recipe", "3", "--take", "3", "--go", "6"),
@@ -170,6 +212,14 @@ ROWS: list[Row] = [
         description="textworld " + " ".join(TW_COOKING) + " (6 rooms)",
     ),
     gym_row("household", "protege/Household-v0", anchor="textworld-cooking", split="train"),
+    Row(
+        name="scienceworld",
+        make=ScienceWorldStepper,
+        steps_scale=0.02,
+        resets=9,
+        description="scienceworld " + ", ".join(SCIENCEWORLD_TASKS) + " (variation 0)",
+    ),
+    gym_row("science", "protege/Science-v0", anchor="scienceworld", split="train"),
     Row(
         name="shop",
         make=lambda: ShopStepper("protege/Shop-v0", split="train"),
@@ -312,7 +362,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
             "machine": platform.platform(),
             "processor": platform.processor() or platform.machine(),
             "python": platform.python_version(),
-            "packages": _versions(("textworld", "gymnasium", "numpy")),
+            "packages": _versions(("textworld", "scienceworld", "gymnasium", "numpy")),
             "steps": args.steps,
             "results": results,
         }
