@@ -233,6 +233,19 @@ def test_focusing_on_the_wrong_thing_fails_the_task() -> None:
     assert "The task has failed." in observation
 
 
+def test_a_sample_in_the_wrong_box_fails_the_conductivity_task() -> None:
+    env = ScienceEnv()
+    env.reset(options={"task_id": "test-conductivity-0"})
+    sample, right = env.task.data["sample"], env.task.data["right_box"]
+    wrong = next(box for box in env.task.data["boxes"] if box is not right)
+    while env.task.progress < 2:  # focused and tested in a circuit
+        env.step(env.expert_action())
+    assert env.world.agent_room == "workshop" and env.task.score() == pytest.approx(2 / 3)
+    observation, reward, terminated, _, info = env.step(f"move {sample.name} to {wrong.name}")
+    assert terminated and info["score"] == 0.0 and reward == pytest.approx(-2 / 3)
+    assert f"The {sample.name} was put in the wrong box ({wrong.name})." in observation
+
+
 def test_score_climbs_by_ordered_subgoals_and_reward_is_the_delta() -> None:
     env = ScienceEnv()
     _, info = env.reset(options={"task_id": "boil-0"})

@@ -5,7 +5,7 @@ Every electrical thing has two terminals (``anode``/``cathode`` for sources, ``t
 thing from one terminal to the other when it is conductive (wires, metals, and loads themselves).
 A load is powered when, without passing through the load itself, one of its terminals reaches a
 working source's anode and the other its cathode, and the two sides are not shorted. A battery
-always works; a solar panel only in sunlight (outside); a generator only while activated.
+always works; a solar panel only in sunlight (outside).
 """
 
 from __future__ import annotations
