@@ -18,6 +18,9 @@ from gymnasium.utils.env_checker import check_env
 
 from protege.agents import ExpertAgent, RandomAgent, play_episode
 from protege.envs import INFO_KEYS, env_class, protege_env_ids
+from protege.envs.alfworld import unavailable_reason as alfworld_unavailable
+from protege.envs.scienceworld import unavailable_reason as scienceworld_unavailable
+from protege.envs.textworld import unavailable_reason as textworld_unavailable
 from protege.sandbox import sandbox_problem
 from tests.conftest import TEST_ENV_ID
 
@@ -42,6 +45,8 @@ class ContractSettings:
     """pytest marks for every test of this id (e.g. ``pytest.mark.slow``)."""
 
 
+_TEXTWORLD_SAFE_VERBS = frozenset({"go", "open", "close", "look", "examine", "inventory"})
+
 SETTINGS: dict[str, ContractSettings] = {
     TEST_ENV_ID: ContractSettings(),
     # Shop: a random detour must not buy (that ends the episode); 30 steps leave the expert
@@ -61,6 +66,38 @@ SETTINGS: dict[str, ContractSettings] = {
         seeds_per_split=3,
         detour_allowed=lambda action: action != "submit()",
         marks=(pytest.mark.skipif(bool(_code_why := sandbox_problem()), reason=str(_code_why)),),
+    ),
+    # TextWorld: games are generated once (seconds each) into the shared on-disk cache, so few
+    # seeds. Detours only move, open, close and look: a wrong take (Treasure Hunter's
+    # distractor), eat or cook (burnt food) can lose the game, and no expert recovers from that.
+    "protege/TextWorld-v0": ContractSettings(
+        seeds_per_split=2,
+        detour_allowed=lambda action: action.split()[0] in _TEXTWORLD_SAFE_VERBS,
+        marks=(
+            pytest.mark.slow,
+            pytest.mark.skipif(bool(_tw_why := textworld_unavailable()), reason=str(_tw_why)),
+        ),
+    ),
+    # ScienceWorld: the expert replays the gold path, so it cannot recover from detours. A step
+    # enumerates hundreds of valid actions on the JVM (~30-60 ms), so 150 random strings, one
+    # seed per split and one short task (gold paths of 5-16 steps) keep this under a minute.
+    "protege/ScienceWorld-v0": ContractSettings(
+        seeds_per_split=1,
+        expert_recovers=False,
+        random_strings=150,
+        make_kwargs={"task_type": "find-living-thing", "max_steps": 40},
+        marks=(
+            pytest.mark.slow,
+            pytest.mark.skipif(bool(_sw_why := scienceworld_unavailable()), reason=str(_sw_why)),
+        ),
+    ),
+    # ALFWorld: needs the alfworld package and its downloaded game data (ALFWORLD_DATA).
+    "protege/ALFWorld-v0": ContractSettings(
+        seeds_per_split=2,
+        marks=(
+            pytest.mark.slow,
+            pytest.mark.skipif(bool(_alf_why := alfworld_unavailable()), reason=str(_alf_why)),
+        ),
     ),
 }
 

@@ -29,6 +29,9 @@ BUILTIN_ENVS: dict[str, str] = {
     "protege/Household-v0": "protege.envs.household:HouseholdEnv",
     "protege/Science-v0": "protege.envs.science:ScienceEnv",
     "protege/Code-v0": "protege.envs.code:CodeEnv",
+    "protege/TextWorld-v0": "protege.envs.textworld:TextWorldEnv",
+    "protege/ScienceWorld-v0": "protege.envs.scienceworld:ScienceWorldEnv",
+    "protege/ALFWorld-v0": "protege.envs.alfworld:ALFWorldEnv",
 }
 
 PROVIDERS: dict[str, str] = {}
