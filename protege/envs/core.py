@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from typing import Any, ClassVar, SupportsFloat
 
 import gymnasium as gym
-import numpy as np
 from gymnasium import spaces
 
 from protege.errors import UnknownSplitError, UnknownTaskError, UnknownTaskTypeError
@@ -212,7 +211,7 @@ class TextEnv(gym.Env[str, str], abc.ABC):
             "goal": self.goal(),
             "admissible_actions": list(self.admissible_actions()),
             "won": bool(self.won()),
-            "score": float(np.clip(self.score(), 0.0, 1.0)),
+            "score": min(max(float(self.score()), 0.0), 1.0),
         }
         info.update(self.extra_info())
         return info
