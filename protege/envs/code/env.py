@@ -60,6 +60,16 @@ class CodeEnv(TextEnv):
         submit_timeout_s: float = 30.0,
         max_observation_chars: int = 4000,
     ) -> None:
+        """Beyond the :class:`TextEnv` arguments:
+
+        Args:
+            backend: ``"docker"``, ``"local"`` (bubblewrap) or ``"auto"``.
+            pool_size: started containers kept ready per process (Docker); use about the
+                number of environments that reset at the same time.
+            command_timeout_s: limit of one ``run``/``python``/file command.
+            submit_timeout_s: limit of the hidden-test run on ``submit()``.
+            max_observation_chars: longer observations are cut with a marker.
+        """
         super().__init__(split, task_type, max_steps, render_mode)
         self.backend = resolve_backend(backend)
         self.pool_size = pool_size
