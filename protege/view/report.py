@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import json
+import math
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -49,12 +50,18 @@ DETAIL_KEYS = ("steps", "meta", "final")
 
 
 def _round(value: float | None) -> float | None:
-    return None if value is None else round(float(value), DIGITS)
+    """``value`` to :data:`DIGITS` decimals; None for None, NaN and infinities (not JSON)."""
+    return None if value is None or not math.isfinite(value) else round(float(value), DIGITS)
 
 
-def _round_all(values: Sequence[float] | None) -> list[float] | None:
-    # numpy rounds a whole step at once, ~10x faster than round() per token on 10^6 tokens
-    return None if values is None else np.round(np.asarray(values, dtype=float), DIGITS).tolist()
+def _round_all(values: Sequence[float] | None) -> list[float | None] | None:
+    """:func:`_round` of every value; numpy rounds a whole step at once (~10x faster)."""
+    if values is None:
+        return None
+    array = np.round(np.asarray(values, dtype=float), DIGITS)
+    if np.isfinite(array).all():
+        return array.tolist()
+    return [v if math.isfinite(v) else None for v in array.tolist()]
 
 
 class _Interner:

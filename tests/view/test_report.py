@@ -274,3 +274,18 @@ def test_view_command_tags_episodes_with_their_file_when_given_several(tmp_path)
     data = json.loads(parse(out.read_text(encoding="utf-8")).scripts[0][1])
     assert [e["file"] for e in data["episodes"]] == [first.name] * 2 + [second.name] * 3
     assert data["source"] == f"{first.name}, {second.name}"
+
+
+def test_infinite_log_probabilities_become_null_rather_than_invalid_json(tmp_path):
+    episode = episode_of(scored_step([-1.0, -2.0], [-1.5, -math.inf]))
+    data = build_report_data([episode])
+    step = data["episodes"][0]["steps"][0]
+    assert step["tlp"] == [-1.5, None]
+    assert step["d"] is None and step["w"] is None  # d = mean(0.5, inf) is not finite
+    scripts = parse(render_html(data)).scripts[:-1]  # the JSON elements
+
+    def reject(constant):
+        raise AssertionError(f"{constant} in the embedded JSON")
+
+    for _, text in scripts:
+        json.loads(text, parse_constant=reject)

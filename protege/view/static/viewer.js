@@ -113,12 +113,14 @@
       const text = tokenText(ep, id);
       const span = el("span", { class: text === null ? "tok id" : "tok" }, text === null ? "#" + id : text);
       let title = "token " + id;
-      if (step.lp) title += "\nstudent log p " + step.lp[t].toFixed(4);
+      if (step.lp) title += "\nstudent log p " + fmt(step.lp[t], 4);
       if (scored) {
-        const diff = step.lp[t] - step.tlp[t];
-        title += "\nteacher log p " + step.tlp[t].toFixed(4) + "\nstudent − teacher " + signed(diff);
-        span.style.background = tokenColour(diff);
-        span.setAttribute("data-div", diff.toFixed(4));
+        // null stands for a log-probability that was not finite (e.g. -inf)
+        const diff = step.lp[t] === null || step.tlp[t] === null ? NaN : step.lp[t] - step.tlp[t];
+        title += "\nteacher log p " + fmt(step.tlp[t], 4) + "\nstudent − teacher " +
+          (Number.isFinite(diff) ? signed(diff) : "n/a");
+        span.style.background = Number.isFinite(diff) ? tokenColour(diff) : "#ccc";
+        if (Number.isFinite(diff)) span.setAttribute("data-div", diff.toFixed(4));
       }
       span.title = title;
       box.append(span);
@@ -162,7 +164,7 @@
     return card;
   }
   function renderChart(ep) {
-    const points = ep.steps.map((s, k) => [k, s.kl]).filter((p) => p[1] !== undefined);
+    const points = ep.steps.map((s, k) => [k, s.kl]).filter((p) => typeof p[1] === "number");
     if (!points.length) return null;
     const W = 360, H = 90, L = 40, R = 8, T = 8, B = 18;
     const ys = points.map((p) => p[1]);
