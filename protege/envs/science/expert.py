@@ -302,27 +302,47 @@ def _paint(world: World, task: Task) -> str:
     product = [t for t in world.things if t.material == target]
     if product:
         return focus_on(world, product[0])
-    singles: dict[str, list[Thing]] = {name: [] for name in wanted}
+    started, empty = [], []
     for thing in world.things:
-        if not thing.container:
+        if not thing.container or not thing.is_open or thing.kind == "inventory":
             continue
-        materials = [item.material for item in thing.contents if item.kind == "substance"]
-        if set(materials) == wanted:
+        materials = {item.material for item in thing.contents if item.kind == "substance"}
+        if materials == wanted:
             return reveal(world, thing) or f"mix {world.ref(thing)}"
-        if len(materials) == 1 and materials[0] in wanted:
-            singles[materials[0]].append(thing)
-    first, second = (nearest(world, singles[name]) for name in sorted(wanted))
-    if first is None or second is None:
+        if len(materials) == 1 and materials <= wanted:
+            started.append(thing)
+        elif not materials and thing.kind == "container" and thing.movable:
+            empty.append(thing)
+    vessel = nearest(world, started) or nearest(world, empty)
+    if vessel is None:
         return FALLBACK
-    if not world.in_inventory(first) and world.room_of(first) != world.room_of(second):
-        return fetch(world, first) or FALLBACK
-    if world.agent_room != world.room_of(second):
-        return navigate(world, world.room_of(second))
-    return (
-        reveal(world, first)
-        or reveal(world, second)
-        or f"pour {world.ref(first)} in {world.ref(second)}"
-    )
+    have = {item.material for item in vessel.contents if item.kind == "substance"}
+    paints = [t for t in world.things if t.material in wanted - have and t.parent is not None]
+    paint = nearest(world, paints)
+    if paint is None:
+        return FALLBACK
+    return _add_paint(world, paint, vessel)
+
+
+def _add_paint(world: World, paint: Thing, vessel: Thing) -> str:
+    """Bring a portion of paint into the vessel: pour its cup if it is alone there, else move it."""
+    source = paint.parent
+    assert source is not None
+    alone = [item for item in source.contents if item.kind == "substance"] == [paint]
+    if world.room_of(paint) != world.room_of(vessel):
+        if vessel.movable and not world.in_inventory(paint):
+            return fetch(world, vessel) or navigate(world, world.room_of(paint))
+        if source.movable and source.kind == "container":
+            return fetch(world, source) or navigate(world, world.room_of(vessel))
+        return FALLBACK
+    if world.agent_room != world.room_of(vessel):
+        return navigate(world, world.room_of(vessel))
+    action = reveal(world, paint) or reveal(world, vessel)
+    if action is not None:
+        return action
+    if alone and source.kind == "container":
+        return f"pour {world.ref(source)} in {world.ref(vessel)}"
+    return f"move {world.ref(paint)} to {world.ref(vessel)}"
 
 
 STRATEGIES: dict[str, Callable[[World, Task], str]] = {
