@@ -482,7 +482,7 @@ def restore(run: Run) -> int:
             for name, tensor in state["teacher"].items():
                 parameters[name].copy_(tensor)
     if run.logger is not None:
-        run.logger.truncate(state["update"])
+        run.logger.truncate(int(state["update"]) + 1)  # records up to the checkpoint stay
     return int(state["update"])
 
 
