@@ -155,8 +155,9 @@ def apply(world: World, command: str, goal: str) -> Outcome:
         if match is None:
             continue
         phrase = match.group(1)
-        if verb in ("go", "open", "close") and _door_room(world, phrase) is not None:
-            return _door_action(world, verb, _door_room(world, phrase))  # type: ignore[arg-type]
+        room = _door_room(world, phrase) if verb in ("go", "open", "close") else None
+        if room is not None:
+            return _door_action(world, verb, room)
         if verb == "go":
             return Outcome(f"You can't go to {phrase} from here.", 0)
         thing = world.resolve(phrase)

@@ -109,14 +109,14 @@ def _wired_things(world: World) -> list[Thing]:
 
 def powered_loads(world: World) -> set[int]:
     """The uids of the loads that are powered now (cached until the world changes)."""
-    cache = getattr(world, "_powered_cache", None)
-    if cache is not None and cache[0] == world.version:
-        return cache[1]
+    version, cached = world.powered_cache
+    if version == world.version:
+        return cached
     electrical = _wired_things(world)
     powered = {
         load.uid for load in electrical if load.load and _powers(world, electrical, load, {})
     }
-    world._powered_cache = (world.version, powered)  # type: ignore[attr-defined]
+    world.powered_cache = (world.version, powered)
     return powered
 
 

@@ -100,7 +100,7 @@ def surroundings_temperature(world: World, thing: Thing) -> float:
     current = thing.parent
     while current is not None and current.kind not in ("room", "inventory"):
         if current.heats_contents():
-            return float(current.device_temperature)  # type: ignore[arg-type]
+            return current.imposed_temperature(ROOM_TEMPERATURE)
         current = current.parent
     return ROOM_TEMPERATURE
 
@@ -125,7 +125,7 @@ def heat_tick(world: World) -> bool:
             if set_temperature(thing, new):
                 world.version += 1
         if thing.contents:
-            inner = float(thing.device_temperature) if thing.heats_contents() else ambient  # type: ignore[arg-type]
+            inner = thing.imposed_temperature(ambient)
             stack.extend((child, inner) for child in thing.contents)
     return changed
 

@@ -62,6 +62,12 @@ class Thing:
         """Whether this device currently imposes its temperature on its contents."""
         return self.device_temperature is not None and (self.active or self.always_on)
 
+    def imposed_temperature(self, ambient: float) -> float:
+        """The temperature this thing's contents exchange heat with."""
+        if self.device_temperature is not None and (self.active or self.always_on):
+            return self.device_temperature
+        return ambient
+
 
 @dataclass
 class Door:
@@ -100,6 +106,8 @@ class World:
         """Uids of things a task depends on; merging substances never removes them."""
         """Thing uid -> the state of matter it was in at its last reading."""
         self._next_uid = 1
+        self.powered_cache: tuple[int, set[int]] = (-1, set())
+        """(version, uids of powered loads), kept by :mod:`~.electricity`."""
         self._refs_version = -1
         self._refs: dict[str, Thing] = {}
         self._names: dict[int, str] = {}
