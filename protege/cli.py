@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from protege.agents.cli import eval_command, models_app, rollout_command
+from protege.distill.cli import distill_app
 from protege.play import play_interactively
 from protege.sandbox.cli import sandbox_app
 from protege.view.cli import view_command
@@ -64,6 +65,7 @@ app.command("rollout")(rollout_command)
 app.command("eval")(eval_command)
 app.add_typer(models_app, name="models")
 app.add_typer(sandbox_app, name="sandbox")
+app.add_typer(distill_app, name="distill")
 app.command("view")(view_command)
 
 

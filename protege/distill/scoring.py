@@ -284,3 +284,36 @@ class VLLMTeacherScorer:
         if not self.top_k:
             return StepScores(logprobs)
         return StepScores(logprobs, torch.tensor(topk_ids), torch.tensor(topk_logp))
+
+
+def score_episode_file(
+    episodes_path: str,
+    teacher_path: str,
+    out_path: str,
+    *,
+    device: str = "auto",
+    dtype: str = "auto",
+    max_batch_tokens: int = 8192,
+) -> ScoringStats:
+    """Score every episode of a JSONL file and write them with ``Step.teacher_logprobs``."""
+    from pathlib import Path
+
+    from transformers import AutoTokenizer
+
+    from protege.agents.policies.hf import pick_device, resolve_model_path
+    from protege.records import read_episodes, write_episodes
+
+    episodes = read_episodes(episodes_path)
+    path = resolve_model_path(teacher_path)
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    scorer = TeacherScorer(
+        load_teacher(str(path), pick_device(device), dtype),
+        pad_id=int(tokenizer.pad_token_id or 0),
+        max_batch_tokens=max_batch_tokens,
+    )
+    scorer.score_into(episodes)
+    out = Path(out_path)
+    if out.exists():
+        out.unlink()  # write_episodes appends
+    write_episodes(out, episodes)
+    return scorer.stats
