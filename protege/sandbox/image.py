@@ -73,7 +73,6 @@ def build_image(
         return client.images.get(image).id
     if not offline:
         log(f"building {image} from {DOCKERFILE}")
-        repository, _, tag = image.partition(":")
         built, _ = client.images.build(
             path=str(DOCKERFILE.parent), dockerfile=DOCKERFILE.name, tag=image, rm=True
         )
