@@ -1,0 +1,120 @@
+"""The distill config (defaults, unknown keys) and the `protege distill` commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from protege.distill.cli import distill_app
+from protege.distill.config import ConfigError, DistillConfig, load_config, parse_config
+from protege.records import read_episodes, write_episodes
+from tests.distill.helpers import random_episode
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "configs"
+
+
+def test_every_field_has_a_default():
+    config = parse_config({})
+    assert config == DistillConfig()
+    assert config.method.name == "opd"
+
+
+def test_unknown_top_level_key_names_the_allowed_keys_and_a_close_match():
+    with pytest.raises(ConfigError) as error:
+        parse_config({"updats": 3})
+    assert str(error.value) == (
+        "unknown key 'updats'. Did you mean 'updates'? Allowed keys: method, student, teacher, "
+        "env, rollout, optim, eval, log, checkpoint, updates, seed, output_dir"
+    )
+
+
+def test_unknown_key_inside_a_method_block_lists_that_methods_keys():
+    with pytest.raises(ConfigError) as error:
+        parse_config({"method": {"name": "sod", "delat": 0.3}})
+    assert str(error.value) == (
+        "unknown key 'method.delat'. Did you mean 'delta'? Allowed keys in method: name, eps, "
+        "delta, opd_coef, with_grpo, clip_low, clip_high"
+    )
+
+
+def test_unknown_nested_key_without_close_match():
+    with pytest.raises(ConfigError, match=r"^unknown key 'student\.lora\.rank'\. Allowed keys in "):
+        parse_config({"student": {"lora": {"rank": 4}}})
+
+
+def test_out_of_range_value_is_refused_with_its_path():
+    with pytest.raises(ConfigError, match=r"optim\.lr: Input should be greater than 0"):
+        parse_config({"optim": {"lr": -1.0}})
+
+
+def test_method_block_is_picked_by_name():
+    config = parse_config({"method": {"name": "tcod", "variant": "b2f", "eta": 5}})
+    assert (config.method.name, config.method.variant, config.method.eta) == ("tcod", "b2f", 5)
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_example_configs_load(path):
+    config = load_config(path)
+    assert config.method.name in path.stem
+
+
+def test_examples_cover_every_method():
+    from protege.distill.methods import METHODS
+
+    names = {load_config(path).method.name for path in EXAMPLES.glob("*.yaml")}
+    assert names == set(METHODS)
+
+
+def test_cli_refuses_a_mistyped_key_without_a_traceback(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("method:\n  name: sod\n  delat: 0.3\n")
+    result = CliRunner().invoke(distill_app, [str(path)])
+    assert result.exit_code == 2
+    assert "unknown key 'method.delat'. Did you mean 'delta'?" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_trains_from_a_yaml_config(tmp_path):
+    config = {
+        "method": {"name": "sft"},
+        "student": {"path": "tiny", "device": "cpu"},
+        "env": {"env_id": "protege-test/Counter-v0", "max_steps": 2},
+        "rollout": {"tasks_per_update": 2, "max_new_tokens": 4},
+        "eval": {"episodes": 1},
+        "log": {"tensorboard": False},
+        "updates": 1,
+        "output_dir": str(tmp_path / "run"),
+    }
+    path = tmp_path / "sft.yaml"
+    path.write_text(yaml.safe_dump(config))
+    result = CliRunner().invoke(distill_app, [str(path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "run" / "final" / "config.json").is_file()
+    assert (tmp_path / "run" / "metrics.jsonl").read_text().count("\n") == 1
+
+
+def test_cli_score_writes_teacher_logprobs(tmp_path, tokenizer, tiny_model_path):
+    source = tmp_path / "episodes.jsonl"
+    write_episodes(source, [random_episode(tokenizer, 3, seed=1)])
+    out = tmp_path / "scored.jsonl"
+    result = CliRunner().invoke(
+        distill_app,
+        [
+            "score",
+            str(source),
+            "--teacher",
+            str(tiny_model_path),
+            "--out",
+            str(out),
+            "--device",
+            "cpu",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "scored 1 sequences" in result.output
+    (episode,) = read_episodes(out)
+    for step in episode.steps:
+        assert len(step.teacher_logprobs) == len(step.action_token_ids)
