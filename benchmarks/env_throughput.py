@@ -19,9 +19,6 @@ import json
 import os
 import platform
 import random
-import shutil
-import subprocess
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -118,44 +115,26 @@ def _kwargs_text(kwargs: dict[str, Any]) -> str:
     return "".join(f", {key}={value!r}" for key, value in kwargs.items())
 
 
-# ------------------------------------------------------------------ TextWorld anchor
+# ------------------------------------------- TextWorld and ScienceWorld anchors (protege adapters)
 
 
-class TextWorldStepper:
-    """The real TextWorld engine on one game made by ``tw-make``, admissible commands requested."""
+class TaskListStepper(GymStepper):
+    """A protege adapter to a real engine that resets to ``task_ids[seed % len(task_ids)]``.
 
-    def __init__(self, challenge_args: list[str]) -> None:
-        try:
-            import textworld
-            import textworld.gym
-        except ImportError as error:
-            raise SystemExit("textworld is not installed; run: pip install textworld") from error
-        self.workdir = tempfile.mkdtemp(prefix="protege-bench-tw-")
-        game = os.path.join(self.workdir, "game.z8")
-        subprocess.run(
-            ["tw-make", *challenge_args, "--seed", "1234", "--output", game, "-f", "--silent"],
-            check=True,
-            capture_output=True,
-        )
-        infos = textworld.EnvInfos(admissible_commands=True, won=True, lost=True)
-        env_id = textworld.gym.register_game(game, request_infos=infos, max_episode_steps=50)
-        self.env = textworld.gym.make(env_id)
+    Setup resets once, so making the TextWorld game (or reading it from the game cache) and
+    starting ScienceWorld's JVM are not timed.
+    """
+
+    def __init__(self, env_id: str, task_ids: list[str], **make_kwargs: Any) -> None:
+        super().__init__(env_id, **make_kwargs)
+        self.task_ids = task_ids
+        self.reset(0)
 
     def reset(self, seed: int) -> list[str]:
-        """Reset the game (TextWorld games are fixed; the seed is unused)."""
-        _, infos = self.env.reset()
-        return infos["admissible_commands"]
-
-    def step(self, action: str) -> tuple[list[str], bool]:
-        """Step the game."""
-        _, _, done, infos = self.env.step(action)
-        return infos["admissible_commands"], done
-
-    def __del__(self) -> None:
-        shutil.rmtree(getattr(self, "workdir", ""), ignore_errors=True)
-
-
-# ------------------------------------------------------------------ ScienceWorld anchor
+        """Reset to the task that ``seed`` names."""
+        task_id = self.task_ids[seed % len(self.task_ids)]
+        _, info = self.env.reset(seed=seed, options={"task_id": task_id})
+        return self._actions(info)
 
 
 SCIENCEWORLD_TASKS = (
@@ -172,52 +151,31 @@ SCIENCEWORLD_TASKS = (
 """ScienceWorld tasks that Science-v0 also has; each reset loads the next one."""
 
 
-class ScienceWorldStepper:
-    """The real ScienceWorld simulator (its own JVM); ``info["valid"]`` is read at every step."""
-
-    def __init__(self, task_names: tuple[str, ...] = SCIENCEWORLD_TASKS) -> None:
-        try:
-            from scienceworld import ScienceWorldEnv
-        except ImportError as error:
-            raise SystemExit(
-                "scienceworld is not installed; run: pip install scienceworld"
-            ) from error
-        self.env = ScienceWorldEnv("", envStepLimit=100)
-        self.task_names = task_names
-
-    def reset(self, seed: int) -> list[str]:
-        """Load task ``seed`` (mod the task list), variation 0 (a train variation), and reset."""
-        self.env.load(self.task_names[seed % len(self.task_names)], 0, "")
-        _, info = self.env.reset()
-        return info["valid"]
-
-    def step(self, action: str) -> tuple[list[str], bool]:
-        """Step the simulator."""
-        _, _, done, info = self.env.step(action)
-        return info["valid"], done
-
-
-TW_COOKING = [
-    "tw-cooking",
-    *("--recipe", "3", "--take", "3", "--go", "6"),
-    *("--open", "--cook", "--cut"),
-]
+TW_COOKING = {"recipe": 3, "take": 3, "go": 6, "open": True, "cook": True, "cut": True}
+"""`tw-make tw-cooking --recipe 3 --take 3 --go 6 --open --cook --cut` as TextWorld-v0 settings."""
 
 ROWS: list[Row] = [
     Row(
         name="textworld-cooking",
-        make=lambda: TextWorldStepper(TW_COOKING),
+        make=lambda: TaskListStepper(
+            "protege/TextWorld-v0", ["tw-cooking-1234"], settings={"tw-cooking": TW_COOKING}
+        ),
         steps_scale=0.05,
         resets=10,
-        description="textworld " + " ".join(TW_COOKING) + " (6 rooms)",
+        description="gymnasium.make('protege/TextWorld-v0'): real TextWorld, tw-cooking seed "
+        "1234, " + ", ".join(f"{key}={value}" for key, value in TW_COOKING.items()) + " (6 rooms)",
     ),
     gym_row("household", "protege/Household-v0", anchor="textworld-cooking", split="train"),
     Row(
         name="scienceworld",
-        make=ScienceWorldStepper,
+        make=lambda: TaskListStepper(
+            "protege/ScienceWorld-v0", [f"{task}-0" for task in SCIENCEWORLD_TASKS]
+        ),
         steps_scale=0.02,
         resets=9,
-        description="scienceworld " + ", ".join(SCIENCEWORLD_TASKS) + " (variation 0)",
+        description="gymnasium.make('protege/ScienceWorld-v0'): real ScienceWorld, "
+        + ", ".join(SCIENCEWORLD_TASKS)
+        + " (variation 0)",
     ),
     gym_row("science", "protege/Science-v0", anchor="scienceworld", split="train"),
     Row(
