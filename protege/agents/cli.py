@@ -6,6 +6,11 @@ library function; ``protege.cli`` mounts them.
 
 from __future__ import annotations
 
+import os
+
+# Idle OpenMP threads sleep instead of spinning: on a shared CPU spinning threads of a
+# waiting process starve everyone (set before torch is imported by any command).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import typer
 from rich.console import Console
 from rich.table import Table

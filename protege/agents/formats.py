@@ -12,7 +12,8 @@ Three formats, looked up by name with :func:`get_format`:
   and its action is then the call itself as JSON, ``{"name": ..., "arguments": {...}}``.
 
 The system prompt states the goal, the format and, where the environment gives them, the
-admissible actions; each observation message repeats the admissible actions of that moment.
+admissible actions at the start; each later observation message lists the admissible actions
+of that moment (the rollout engine does not repeat the list in the first user turn).
 
 **Parsing never raises.** Output that does not follow the format gives a
 :class:`ParsedAction` with ``action=None`` and an ``error``; the rollout engine then does not

@@ -168,7 +168,8 @@ class RolloutEngine:
             result=result,
             system=self.format.system_prompt(episode.goal, admissible),
             tools=self.format.tools(info.get("tools")),
-            current=self.format.observation_message(result.observation, admissible),
+            # the system prompt lists the first admissible actions; the first turn does not
+            current=self.format.observation_message(result.observation, []),
             observation=result.observation,
         )
 

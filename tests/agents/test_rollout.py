@@ -92,8 +92,8 @@ def _messages(episode, fmt_name="react"):
     """The messages the episode's model saw, rebuilt from the record."""
     fmt = get_format(fmt_name)
     turns = [
-        (fmt.observation_message(s.observation, s.admissible_actions), s.response)
-        for s in episode.steps
+        (fmt.observation_message(s.observation, s.admissible_actions if i else []), s.response)
+        for i, s in enumerate(episode.steps)
     ]
     system = fmt.system_prompt(episode.goal, episode.steps[0].admissible_actions)
     return system, turns
@@ -114,7 +114,9 @@ def test_hf_full_history_episodes_are_token_exact(counter_env_id, hf_policy):
 
     tokenizer = hf_policy.tokenizer
     engine = RolloutEngine(counter_env_id, hf_policy, num_envs=3, max_steps=3)
+    cached_before = hf_policy.cached_tokens
     episodes = engine.run(4, progress=False)
+    assert hf_policy.cached_tokens > cached_before  # later turns reused earlier keys/values
     for episode in episodes:
         sequence = episode.tokens
         assert len(sequence.spans) == episode.num_steps
