@@ -78,6 +78,26 @@ def test_things_settle_at_room_temperature_when_the_heater_is_off() -> None:
     assert not heat_tick(world)  # settled: nothing left to exchange
 
 
+def test_a_lit_fire_pit_heats_what_is_in_it_and_the_thermometer_reads_it() -> None:
+    world = build_house()
+    world.agent_room = "outside"
+    world.move(world.find("lighter"), world.inventory)
+    tin = world.add(make_substance("tin"), furniture_in(world, "outside", "fire pit"))
+    assert (
+        apply(world, "use lighter on fire pit", "").text == "The wood in the fire pit catches fire."
+    )
+    for _ in range(30):
+        heat_tick(world)
+    assert tin.state == "liquid" and tin.name == "liquid tin"
+    world.move(world.add(Thing("thermometer"), "outside"), world.inventory)
+    reading = apply(world, "use thermometer on liquid tin", "").text
+    assert (
+        reading
+        == f"the thermometer measures a temperature of {round(tin.temperature)} degrees celsius"
+    )
+    assert world.readings[tin.uid] == round(tin.temperature)
+
+
 # ---------------------------------------------------------------------- electricity
 
 
