@@ -182,6 +182,19 @@ def test_a_watered_seed_grows_through_its_life_stages() -> None:
     assert seed.name == "apple plant in the reproducing stage"
 
 
+def test_letting_a_plant_pass_a_stage_unfocused_fails_identify_life_stages_1() -> None:
+    env = ScienceEnv()
+    env.reset(options={"task_id": "identify-life-stages-1-0"})
+    while env.expert_action() != "wait1":  # focus on the seed, plant it, water it
+        env.step(env.expert_action())
+    assert len(env.task.focused) == 1 and not env.task.failed
+    env.step("wait")  # 10 ticks: a seedling (at 6 growth), not focused yet
+    assert env.task.data["seed"].stage == 1 and not env.task.failed
+    observation, _, terminated, _, info = env.step("wait")  # an adult (at 16) next
+    assert terminated and info["score"] == 0.0
+    assert "grew past its seedling stage before you focused on it" in observation
+
+
 def test_mixing_red_and_yellow_paint_makes_orange_paint() -> None:
     world = build_house()
     bowl = world.add(Thing("bowl", kind="container", container=True), "art studio")

@@ -272,10 +272,22 @@ def _stages(world: World, task: Task) -> str:
     return focus_on(world, thing) if thing is not None else FALLBACK
 
 
+def _plant_stages(world: World, task: Task) -> str:
+    seed: Thing = task.data["seed"]
+    if seed.stage == len(task.focused):
+        return focus_on(world, seed)
+    return _tend(world, seed, waiting="wait1")
+
+
 def _grow(world: World, task: Task) -> str:
     seed: Thing = task.data["seed"]
     if not task.focused:
         return focus_on(world, seed)
+    return _tend(world, seed)
+
+
+def _tend(world: World, seed: Thing, waiting: str = "wait") -> str:
+    """Plant a seed in soil, keep its pot in a running sink, and wait."""
     if soil_and_water(seed.parent)[0] is None:
         pots = [
             t
@@ -293,7 +305,7 @@ def _grow(world: World, task: Task) -> str:
         return deliver(world, pot, sink, direct=True) or FALLBACK
     if not sink.active:
         return reveal(world, sink) or f"activate {world.ref(sink)}"
-    return "wait"
+    return waiting
 
 
 def _paint(world: World, task: Task) -> str:
@@ -363,6 +375,7 @@ STRATEGIES: dict[str, Callable[[World, Task], str]] = {
     "lifespan-shortest-lived": _lifespan,
     "identify-life-stages-2": _stages,
     "grow-plant": _grow,
+    "identify-life-stages-1": _plant_stages,
     "chemistry-mix-paint-secondary-color": _paint,
 }
 

@@ -60,12 +60,12 @@ class Task:
 
     def focus(self, thing: Thing) -> str:
         """Apply ``focus on thing``; return the observation."""
-        if thing in self.focused:
-            return f"You are already focusing on the {thing.name}."
         index = len(self.focused)
         if index < len(self.focus_rules) and self.focus_rules[index](thing):
-            self.focused.append(thing)
+            self.focused.append(thing)  # one thing may answer several rules (a growing plant)
             return f"You focus on the {thing.name}."
+        if thing in self.focused:
+            return f"You are already focusing on the {thing.name}."
         self.failed = True
         self.failure = f"You focused on the {thing.name}, which is not what the task asked for."
         return f"You focus on the {thing.name}. {self.failure}"

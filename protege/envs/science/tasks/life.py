@@ -4,6 +4,8 @@
 it reaches the reproducing stage (subgoals: focus, planted, seedling, adult, reproducing).
 ``lifespan-longest-lived`` / ``lifespan-shortest-lived`` (7-1, 7-2): go where three animals are and
 focus on the one with the longest / shortest life span (variations: every triple of ten animals).
+``identify-life-stages-1`` (8-1): grow a plant from seed and focus on it at each of its four
+life stages, earliest first (letting it pass a stage unfocused fails the task).
 ``identify-life-stages-2`` (8-2): focus on each life stage of an animal, earliest first.
 """
 
@@ -18,6 +20,7 @@ from protege.envs.science.biology import (
     ANIMAL_STAGES,
     LIFESPANS,
     PLANT_SPECIES,
+    PLANT_STAGES,
     make_animal,
     make_plant,
     soil_and_water,
@@ -30,8 +33,8 @@ STAGE_ROOMS: tuple[str, ...] = ("outside", "outside", "greenhouse")
 
 
 def variations(task_type: str) -> list[dict[str, Any]]:
-    """grow-plant: species x seed room (21); life spans: animal triples (120); stages: 21."""
-    if task_type == "grow-plant":
+    """Plants: species x seed room (21); life spans: animal triples (120); animal stages: 21."""
+    if task_type in ("grow-plant", "identify-life-stages-1"):
         return [{"species": s, "room": r} for s, r in product(PLANT_SPECIES, SEED_ROOMS)]
     if task_type.startswith("lifespan"):
         return [{"animals": list(triple)} for triple in combinations(LIFESPANS, 3)]
@@ -45,20 +48,27 @@ def build(
     world.agent_room = pick(rng, ("hallway", "kitchen", "greenhouse"))
     if task_type == "grow-plant":
         return _grow(world, variation, params, rng)
+    if task_type == "identify-life-stages-1":
+        return _plant_stages(world, variation, params, rng)
     if task_type.startswith("lifespan"):
         return _lifespan(world, task_type, variation, params, rng)
     return _stages(world, task_type, variation, params, rng)
 
 
-def _grow(world: World, variation: int, params: dict[str, Any], rng: np.random.Generator) -> Task:
-    species = params["species"]
-    room = params["room"]
+def _seed_jar(world: World, species: str, room: str, rng: np.random.Generator) -> Thing:
+    """A seed jar in a room with a seed of the species and one of another; return the first."""
     jar = world.add(Thing("seed jar", kind="container", container=True), spot(world, room))
     others = [s for s in PLANT_SPECIES if s != species]
     seeds = [make_plant(species), make_plant(pick(rng, others))]
     for index in rng.permutation(2):
         world.add(seeds[int(index)], jar)
-    seed = seeds[0]
+    return seeds[0]
+
+
+def _grow(world: World, variation: int, params: dict[str, Any], rng: np.random.Generator) -> Task:
+    species = params["species"]
+    room = params["room"]
+    seed = _seed_jar(world, species, room, rng)
 
     def planted(world: World, task: Task) -> bool:
         return soil_and_water(seed.parent)[0] is not None
@@ -82,6 +92,35 @@ def _grow(world: World, variation: int, params: dict[str, Any], rng: np.random.G
             lambda world, task: seed.stage >= 3,
         ],
         data={"seed": seed},
+    )
+
+
+def _plant_stages(
+    world: World, variation: int, params: dict[str, Any], rng: np.random.Generator
+) -> Task:
+    species = params["species"]
+    seed = _seed_jar(world, species, params["room"], rng)
+
+    def skipped(world: World, task: Task) -> str | None:
+        if seed.stage > len(task.focused):
+            stage = PLANT_STAGES[len(task.focused)]
+            return f"The {species} plant grew past its {stage} stage before you focused on it."
+        return None
+
+    goal = (
+        f"Your task is to focus on the {len(PLANT_STAGES)} life stages of the {species} plant, "
+        f"starting from earliest to latest. A {species} seed can be found in the "
+        f"{params['room']}; grow it to see every stage."
+    )
+    rules = [lambda thing, i=i: thing is seed and seed.stage == i for i in range(4)]
+    return Task(
+        task_type="identify-life-stages-1",
+        variation=variation,
+        goal=goal,
+        focus_rules=rules,  # type: ignore[arg-type]
+        subgoals=[focused_is(i) for i in range(len(PLANT_STAGES))],
+        data={"seed": seed},
+        fail_rule=skipped,
     )
 
 
@@ -138,7 +177,13 @@ def _stages(
 
 
 FAMILY = Family(
-    ("grow-plant", "lifespan-longest-lived", "lifespan-shortest-lived", "identify-life-stages-2"),
+    (
+        "grow-plant",
+        "lifespan-longest-lived",
+        "lifespan-shortest-lived",
+        "identify-life-stages-1",
+        "identify-life-stages-2",
+    ),
     variations,
     build,
 )
