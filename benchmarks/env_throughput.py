@@ -158,7 +158,10 @@ ROWS: list[Row] = [
     Row(
         name="textworld-cooking",
         make=lambda: TaskListStepper(
-            "protege/TextWorld-v0", ["tw-cooking-1234"], settings={"tw-cooking": TW_COOKING}
+            "protege/TextWorld-v0",
+            ["tw-cooking-1234"],
+            settings={"tw-cooking": TW_COOKING},
+            expert_policy=False,  # as before: admissible commands, won and lost only
         ),
         steps_scale=0.05,
         resets=10,

@@ -156,6 +156,17 @@ def test_options_task_id_picks_the_game_and_unknown_ids_are_refused():
 
 @needs_textworld
 @pytest.mark.slow
+def test_without_expert_policy_steps_skip_quest_tracking_and_there_is_no_expert():
+    env = gym.make("protege/TextWorld-v0", split="valid_seen", expert_policy=False)
+    _, info = env.reset(options={"task_id": "tw-coin_collector-1000001"})
+    assert info["admissible_actions"]
+    with pytest.raises(RuntimeError, match="expert_policy=False"):
+        env.unwrapped.expert_action()
+    env.close()
+
+
+@needs_textworld
+@pytest.mark.slow
 def test_generation_is_byte_identical_across_processes(tmp_path):
     settings = games.challenge_settings("tw-treasure_hunter", "train", {"level": 1})
     first = games.GameCache(tmp_path / "a", "x").path("tw-treasure_hunter", settings, 11)
