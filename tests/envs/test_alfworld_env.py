@@ -89,3 +89,76 @@ def test_data_root_prefers_the_argument_then_the_variable(tmp_path, monkeypatch)
     assert alf_env.data_root() == tmp_path / "from-env"
     monkeypatch.delenv("ALFWORLD_DATA")
     assert alf_env.data_root() == Path.home() / ".cache" / "alfworld"
+
+
+class _FakeEngine:
+    """Stands in for a TextWorld PDDL game with ALFWorld's wrappers: two commands win."""
+
+    def __init__(self) -> None:
+        self.taken = False
+        self.closed = False
+
+    def _state(self, feedback: str, won: bool, plan: str) -> dict:
+        commands = ["look", "take mug 1 from desk 1", "move mug 1 to shelf 1"]
+        return {
+            "feedback": feedback,
+            "won": won,
+            "admissible_commands": commands,
+            "extra.expert_plan": [plan],
+        }
+
+    def reset(self) -> dict:
+        self.taken = False
+        intro = "-= Welcome to TextWorld, ALFRED! =-\n\nYou are in a room.\n\n"
+        return self._state(intro + "Your task is to: put some mug on shelf.", False, "look")
+
+    def step(self, command: str) -> tuple[dict, float, bool]:
+        if command == "take mug 1 from desk 1":
+            self.taken = True
+            return self._state("You pick up the mug 1.", False, "move mug 1 to shelf 1"), 0, False
+        if command == "move mug 1 to shelf 1" and self.taken:
+            return self._state("You move the mug 1 to the shelf 1.", True, "look"), 1, True
+        return self._state("Nothing happens.", False, "take mug 1 from desk 1"), 0, False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_an_episode_maps_alfworld_states_to_the_contract(tmp_path, monkeypatch):
+    split = tmp_path / "json_2.1.1" / "train"
+    _trial(split, "pick_and_place_simple-Mug-None-Shelf-1/trial_T1")
+    engines: list[_FakeEngine] = []
+    started = []
+
+    def start(path, request_infos, wrappers):
+        started.append((path, request_infos, len(wrappers)))
+        engines.append(_FakeEngine())
+        return engines[-1]
+
+    fake_textworld = types.SimpleNamespace(EnvInfos=lambda **kwargs: kwargs, start=start)
+    fake_alfred = types.SimpleNamespace(
+        AlfredDemangler=lambda shuffle: ("demangler", shuffle),
+        AlfredInfos="infos",
+        AlfredExpert=lambda kind: ("expert", kind),
+        AlfredExpertType=types.SimpleNamespace(HANDCODED="handcoded"),
+    )
+    monkeypatch.setattr(alf_env, "_import_alfworld", lambda: (fake_textworld, fake_alfred))
+    env = gym.make("protege/ALFWorld-v0", data_dir=tmp_path)
+    observation, info = env.reset(seed=0)
+    assert info["task_id"] == "pick_and_place_simple-Mug-None-Shelf-1/trial_T1"
+    assert info["task_type"] == "pick_and_place_simple"
+    assert info["goal"] == "put some mug on shelf."
+    assert started[0][0].endswith("trial_T1/game.tw-pddl") and started[0][2] == 3
+    assert started[0][1]["extras"] == ["gamefile", "expert_plan"]
+    assert observation.startswith("-= Welcome")
+    assert env.step("")[0].startswith("Nothing happens.")
+    assert env.step("dance")[0] == "Nothing happens."
+    assert env.unwrapped.expert_action() == "take mug 1 from desk 1"
+    _, reward, terminated, _, info = env.step("take mug 1 from desk 1")
+    assert (reward, terminated, info["won"], info["score"]) == (0.0, False, False, 0.0)
+    _, reward, terminated, _, info = env.step("move mug 1 to shelf 1")
+    assert (reward, terminated, info["won"], info["score"]) == (1.0, True, True, 1.0)
+    env.reset(seed=0)
+    assert engines[0].closed and not engines[1].closed
+    env.close()
+    assert engines[1].closed

@@ -173,7 +173,7 @@ class ALFWorldEnv(TextEnv):
         )
         self._state = self._engine.reset()
         self._task_type = task_id.split("-", 1)[0]
-        feedback = str(self._state.feedback or "")
+        feedback = str(self._state.get("feedback") or "")
         _, marker, goal = feedback.partition(_GOAL_MARKER)
         self._goal = goal.strip() if marker else ""
         return feedback.strip() or "Nothing happens."
@@ -184,7 +184,7 @@ class ALFWorldEnv(TextEnv):
             return "Nothing happens. Try e.g. 'look', 'inventory' or 'go to desk 1'.", 0.0, False
         was_won = self.won()
         self._state, _, done = self._engine.step(command)
-        observation = str(self._state.feedback or "").strip() or "Nothing happens."
+        observation = str(self._state.get("feedback") or "").strip() or "Nothing happens."
         return observation, float(self.won() and not was_won), bool(done) or self.won()
 
     def close(self) -> None:
