@@ -112,10 +112,11 @@ def plot_success_by_type(report: Report, path: str | os.PathLike[str]) -> Path:
         [max(0.0, g.success_rate - g.ci_low) for g in groups],
         [max(0.0, g.ci_high - g.success_rate) for g in groups],
     ]
-    figure, axes = plt.subplots(figsize=(max(4.0, 1.1 * len(groups) + 1.5), 3.6))
+    figure, axes = plt.subplots(figsize=(max(4.0, 0.9 * len(groups) + 2.0), 4.2))
     colors = ["tab:blue"] * (len(groups) - 1) + ["tab:gray"]
     axes.bar(range(len(groups)), rates, yerr=errors, capsize=4, color=colors)
-    axes.set_xticks(range(len(groups)), [f"{g.name}\n(n={g.episodes})" for g in groups])
+    labels = [f"{g.name} (n={g.episodes})" for g in groups]
+    axes.set_xticks(range(len(groups)), labels, rotation=30, ha="right", fontsize=8)
     axes.set_ylim(0, 1.05)
     axes.set_ylabel("success rate (95% Wilson CI)")
     axes.set_title(f"{report.env_id} — {report.policy}", fontsize=9)
