@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from protege.agents.conversation import render_prompt_ids
+from protege.agents.conversation import encode_text
 from protege.agents.formats import PromptFormat
 from protege.distill.rollouts import expert_plan
 from protege.distill.scoring import TeacherPrompt
@@ -28,37 +28,31 @@ class ContextError(ProtegeError, ValueError):
 def first_prompt_ids(
     tokenizer: Any, prompt_format: PromptFormat, episode: Episode, privileged: str = ""
 ) -> list[int]:
-    """The episode's first prompt as the rollout engine rendered it, with ``privileged`` text
-    appended to the system message."""
-    first = episode.steps[0]
-    system = prompt_format.system_prompt(episode.goal, first.admissible_actions)
-    if privileged:
-        system = f"{system}\n\n{privileged}"
-    messages = [
-        {"role": "system", "content": system},
-        {
-            "role": "user",
-            "content": prompt_format.observation_message(
-                first.observation, first.admissible_actions
-            ),
-        },
-    ]
-    return render_prompt_ids(tokenizer, messages, prompt_format.tools(None))
+    """The episode's recorded first prompt with ``privileged`` text appended to its system
+    message, as token ids.
 
-
-def check_reproducible(tokenizer: Any, prompt_format: PromptFormat, episode: Episode) -> None:
-    """Raise unless the plain rebuilt first prompt equals the recorded one."""
+    The recorded prompt is template-rendered text tokenized in one go, so it is decoded, the
+    system message (``prompt_format.system_prompt`` of the goal and first admissible actions)
+    is extended, and the text is tokenized again. Raises :class:`ContextError` when the record
+    does not round-trip or does not contain that system message.
+    """
     if episode.tokens is None or not episode.tokens.spans:
         raise ContextError(
             f"episode {episode.task_id!r} has no full-history token record; a privileged teacher "
             "context needs full-history rollouts (history=None)"
         )
-    recorded = episode.tokens.token_ids[: episode.tokens.spans[0].start]
-    if first_prompt_ids(tokenizer, prompt_format, episode) != recorded:
+    recorded = list(episode.tokens.token_ids[: episode.tokens.spans[0].start])
+    text = tokenizer.decode(recorded, skip_special_tokens=False)
+    system = prompt_format.system_prompt(episode.goal, episode.steps[0].admissible_actions)
+    if system not in text or encode_text(tokenizer, text) != recorded:
         raise ContextError(
-            f"the first prompt of episode {episode.task_id!r} cannot be rebuilt from its record "
-            f"with the {prompt_format.name!r} format; was it played with another format?"
+            f"the first prompt of episode {episode.task_id!r} does not hold the "
+            f"{prompt_format.name!r} format's system message or does not round-trip through the "
+            "tokenizer; was it played with another prompt format?"
         )
+    if not privileged:
+        return recorded
+    return encode_text(tokenizer, text.replace(system, f"{system}\n\n{privileged}", 1))
 
 
 class TeacherContext(Protocol):
@@ -116,7 +110,6 @@ class _PrivilegedContext:
         """Prompts with each episode's privileged text, built once per episode."""
         prompts: dict[int, list[int]] = {}
         for episode in episodes:
-            check_reproducible(self.tokenizer, self.format, episode)
             prompts[id(episode)] = first_prompt_ids(
                 self.tokenizer, self.format, episode, self.text(episode)
             )

@@ -501,7 +501,12 @@ def train(config: DistillConfig, *, resume: bool = False, stop_after: int | None
     ``stop_after`` ends the process after that many updates in total, as if it were killed
     (used to test that ``resume`` continues exactly).
     """
-    run = setup(config)
+    return fit(setup(config), resume=resume, stop_after=stop_after)
+
+
+def fit(run: Run, *, resume: bool = False, stop_after: int | None = None) -> Path:
+    """The loop of :func:`train` over a run built by :func:`setup`."""
+    config = run.config
     start = restore(run) if resume else 0
     every = config.checkpoint.every
     for update in range(start, config.updates):
