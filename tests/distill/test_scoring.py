@@ -1,5 +1,6 @@
 """Teacher scoring: one pass per distinct context equals per-step re-scoring."""
 
+import pytest
 import torch
 
 from protege.distill.scoring import TeacherScorer, build_sequences, deduplicate, length_batches
@@ -103,3 +104,42 @@ def test_deduplicate_merges_prefixes_into_the_longest_sequence():
 def test_length_batches_respects_the_token_budget():
     # sorted lengths 1, 2, 3, 10, budget 6: [1, 2] (2 * 2 = 4), 3 alone (3 * 3 = 9 > 6), 10 alone
     assert length_batches([10, 1, 3, 2], 6) == [[1, 3], [2], [0]]
+
+
+@pytest.mark.gpu
+def test_cuda_bf16_scores_match_cpu_fp32(tiny_model_path, tokenizer):
+    if not torch.cuda.is_available():
+        pytest.skip("no CUDA device")
+    from protege.distill.scoring import load_teacher
+
+    episodes = [random_episode(tokenizer, 4, seed=20)]
+    cpu = TeacherScorer(load_teacher(str(tiny_model_path), "cpu", "float32"), pad_id=2)
+    gpu = TeacherScorer(load_teacher(str(tiny_model_path), "cuda", "auto"), pad_id=2)
+    assert next(gpu.model.parameters()).dtype == torch.bfloat16
+    cpu_steps, gpu_steps = cpu.score(episodes)[0], gpu.score(episodes)[0]
+    for number, cpu_step in cpu_steps.items():
+        gpu_step = gpu_steps[number]
+        assert torch.allclose(
+            torch.tensor(cpu_step.logprobs), torch.tensor(gpu_step.logprobs), atol=0.1
+        )
+
+
+@pytest.mark.vllm
+def test_vllm_scores_match_transformers(tiny_model_path, tokenizer, tiny_model):
+    pytest.importorskip("vllm")
+    if not torch.cuda.is_available():
+        pytest.skip("vllm needs a CUDA device")
+    from protege.distill.scoring import VLLMTeacherScorer
+
+    episodes = [random_episode(tokenizer, 3, seed=21), random_episode(tokenizer, 2, seed=22)]
+    reference = TeacherScorer(tiny_model, pad_id=2, top_k=3).score(episodes)
+    scorer = VLLMTeacherScorer(
+        str(tiny_model_path), top_k=3, engine_kwargs={"dtype": "float32", "enforce_eager": True}
+    )
+    scored = scorer.score(episodes)
+    for expected, got in zip(reference, scored, strict=True):
+        for number, step in expected.items():
+            assert torch.allclose(
+                torch.tensor(step.logprobs), torch.tensor(got[number].logprobs), atol=1e-3
+            )
+            assert torch.equal(step.topk_ids, got[number].topk_ids)
