@@ -39,6 +39,15 @@ def init_world(device: str) -> World:
     return World(dist.get_rank(), dist.get_world_size())
 
 
+def local_device(device: str) -> str:
+    """``cuda`` becomes this process's GPU (``cuda:LOCAL_RANK``) under torchrun/accelerate."""
+    if device != "cuda" or int(os.environ.get("WORLD_SIZE", "1")) <= 1:
+        return device
+    local = f"cuda:{int(os.environ.get('LOCAL_RANK', '0'))}"
+    torch.cuda.set_device(local)
+    return local
+
+
 def shard(items: Sequence[int], world: World) -> list[int]:
     """This process's share of ``items`` (every ``size``-th, from ``rank``)."""
     return list(items[world.rank :: world.size])

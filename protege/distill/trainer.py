@@ -11,30 +11,28 @@ the student is evaluated every ``eval.every`` updates and a checkpoint is writte
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import gymnasium as gym
 import torch
 
 from protege.agents.formats import get_format
-from protege.agents.policies.hf import pick_device, pick_dtype, resolve_model_path
+from protege.agents.policies.hf import pick_device
 from protege.distill import distributed
 from protege.distill.batch import MethodInputs
 from protege.distill.batching import Collated, Row, collate, episode_row, minibatches
+from protege.distill.build import TEACHERS, env_max_steps, load_student, lr_lambda
 from protege.distill.checkpoint import (
     checkpoint_dir,
     latest_checkpoint,
     load_checkpoint,
     save_checkpoint,
 )
-from protege.distill.config import DistillConfig
+from protege.distill.config import ConfigError, DistillConfig
 from protege.distill.contexts import CONTEXTS
 from protege.distill.divergences import k1, masked_mean
 from protege.distill.logprobs import token_logprobs
@@ -47,7 +45,7 @@ from protege.distill.rollouts import (
     expert_plan,
     play,
 )
-from protege.distill.scoring import StepScores, TeacherScorer, load_teacher
+from protege.distill.scoring import StepScores, TeacherScorer
 from protege.records import Episode, write_episodes
 
 
@@ -74,89 +72,16 @@ class Run:
 # ----------------------------------------------------------------------------- setup
 
 
-def load_student(config: DistillConfig, device: str) -> tuple[Any, Any]:
-    """The student model (LoRA-wrapped when asked) and its tokenizer."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    path = resolve_model_path(config.student.path)
-    tokenizer = AutoTokenizer.from_pretrained(path)
-    dtype = pick_dtype(device, config.student.dtype)
-    model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype).to(device)
-    lora = config.student.lora
-    if lora is not None:
-        from peft import LoraConfig, get_peft_model
-
-        adapter = LoraConfig(
-            r=lora.r,
-            lora_alpha=lora.alpha,
-            lora_dropout=lora.dropout,
-            target_modules=lora.target_modules,
-            task_type="CAUSAL_LM",
-        )
-        model = get_peft_model(model, adapter)
-    model.train()
-    return model, tokenizer
-
-
-def frozen_copy(model: Any) -> Any:
-    """A detached copy of the student (a frozen or EMA self-teacher)."""
-    teacher = copy.deepcopy(model).eval()
-    for parameter in teacher.parameters():
-        parameter.requires_grad_(False)
-    return teacher
-
-
-def external_teacher(config: DistillConfig, student: Any, device: str) -> Any:
-    """A separate teacher model, on its own device."""
-    teacher_device = pick_device(config.teacher.device)
-    return load_teacher(
-        str(resolve_model_path(config.teacher.path)), teacher_device, config.teacher.dtype
-    )
-
-
-def self_teacher(config: DistillConfig, student: Any, device: str) -> Any:
-    """The student's own weights: shared (sync), or a copy kept frozen or as an EMA."""
-    mode = getattr(config.method, "teacher_mode", "sync")
-    return student if mode == "sync" else frozen_copy(student)
-
-
-TEACHERS: dict[str, Callable[[DistillConfig, Any, str], Any]] = {
-    "none": lambda config, student, device: None,
-    "external": external_teacher,
-    "self": self_teacher,
-}
-
-
-def lr_lambda(config: DistillConfig, total_steps: int) -> Callable[[int], float]:
-    """Linear warm-up, then constant, linear or cosine decay to 0."""
-    warmup, schedule = config.optim.warmup_steps, config.optim.schedule
-
-    def factor(step: int) -> float:
-        if step < warmup:
-            return (step + 1) / warmup
-        progress = min(1.0, (step - warmup) / max(1, total_steps - warmup))
-        decay = {"constant": 1.0, "linear": 1.0 - progress}
-        return decay.get(schedule, 0.5 * (1.0 + math.cos(math.pi * progress)))
-
-    return factor
-
-
-def env_max_steps(config: DistillConfig) -> int:
-    """The environment's step limit (the config's, or the family default)."""
-    if config.env.max_steps is not None:
-        return config.env.max_steps
-    env = gym.make(config.env.env_id, split=config.env.split, task_type=config.env.task_type)
-    try:
-        return int(env.unwrapped.max_steps)
-    finally:
-        env.close()
-
-
 def setup(config: DistillConfig) -> Run:
     """Build models, optimiser, scheduler, teacher, context and logger for a run."""
     spec = get_method(config.method.name)
-    device = pick_device(config.student.device)
-    world = distributed.init_world(device)
+    world = distributed.init_world(pick_device(config.student.device))
+    device = distributed.local_device(pick_device(config.student.device))
+    if config.rollout.tasks_per_update % world.size:
+        raise ConfigError(
+            f"rollout.tasks_per_update ({config.rollout.tasks_per_update}) must divide by the "
+            f"number of data-parallel processes ({world.size})"
+        )
     torch.manual_seed(config.seed)  # identical LoRA init on every process
     student, tokenizer = load_student(config, device)
     distributed.broadcast_parameters(student, world)

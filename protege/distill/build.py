@@ -1,0 +1,97 @@
+"""Building blocks of a run: the student (optionally LoRA), the teacher, the LR schedule.
+
+Teachers are looked up by the method's ``teacher`` kind in :data:`TEACHERS`: none, an external
+model (on its own device), or the student's own weights (shared, frozen or EMA copies).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Callable
+from typing import Any
+
+import gymnasium as gym
+
+from protege.agents.policies.hf import pick_device, pick_dtype, resolve_model_path
+from protege.distill import distributed
+from protege.distill.config import DistillConfig
+from protege.distill.scoring import load_teacher
+
+
+def load_student(config: DistillConfig, device: str) -> tuple[Any, Any]:
+    """The student model (LoRA-wrapped when asked) and its tokenizer."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    path = resolve_model_path(config.student.path)
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    dtype = pick_dtype(device, config.student.dtype)
+    model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype).to(device)
+    lora = config.student.lora
+    if lora is not None:
+        from peft import LoraConfig, get_peft_model
+
+        adapter = LoraConfig(
+            r=lora.r,
+            lora_alpha=lora.alpha,
+            lora_dropout=lora.dropout,
+            target_modules=lora.target_modules,
+            task_type="CAUSAL_LM",
+        )
+        model = get_peft_model(model, adapter)
+    model.train()
+    return model, tokenizer
+
+
+def frozen_copy(model: Any) -> Any:
+    """A detached copy of the student (a frozen or EMA self-teacher)."""
+    teacher = copy.deepcopy(model).eval()
+    for parameter in teacher.parameters():
+        parameter.requires_grad_(False)
+    return teacher
+
+
+def external_teacher(config: DistillConfig, student: Any, device: str) -> Any:
+    """A separate teacher model, on its own device (this process's GPU when data-parallel)."""
+    teacher_device = distributed.local_device(pick_device(config.teacher.device))
+    return load_teacher(
+        str(resolve_model_path(config.teacher.path)), teacher_device, config.teacher.dtype
+    )
+
+
+def self_teacher(config: DistillConfig, student: Any, device: str) -> Any:
+    """The student's own weights: shared (sync), or a copy kept frozen or as an EMA."""
+    mode = getattr(config.method, "teacher_mode", "sync")
+    return student if mode == "sync" else frozen_copy(student)
+
+
+TEACHERS: dict[str, Callable[[DistillConfig, Any, str], Any]] = {
+    "none": lambda config, student, device: None,
+    "external": external_teacher,
+    "self": self_teacher,
+}
+
+
+def lr_lambda(config: DistillConfig, total_steps: int) -> Callable[[int], float]:
+    """Linear warm-up, then constant, linear or cosine decay to 0."""
+    warmup, schedule = config.optim.warmup_steps, config.optim.schedule
+
+    def factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        progress = min(1.0, (step - warmup) / max(1, total_steps - warmup))
+        decay = {"constant": 1.0, "linear": 1.0 - progress}
+        return decay.get(schedule, 0.5 * (1.0 + math.cos(math.pi * progress)))
+
+    return factor
+
+
+def env_max_steps(config: DistillConfig) -> int:
+    """The environment's step limit (the config's, or the family default)."""
+    if config.env.max_steps is not None:
+        return config.env.max_steps
+    env = gym.make(config.env.env_id, split=config.env.split, task_type=config.env.task_type)
+    try:
+        return int(env.unwrapped.max_steps)
+    finally:
+        env.close()
