@@ -16,7 +16,7 @@ import gymnasium as gym
 from protege.agents.policies.hf import pick_device, pick_dtype, resolve_model_path
 from protege.distill import distributed
 from protege.distill.config import DistillConfig
-from protege.distill.scoring import load_teacher
+from protege.distill.scoring import TeacherScorer, VLLMTeacherScorer, load_teacher
 
 
 def load_student(config: DistillConfig, device: str) -> tuple[Any, Any]:
@@ -52,7 +52,12 @@ def frozen_copy(model: Any) -> Any:
 
 
 def external_teacher(config: DistillConfig, student: Any, device: str) -> Any:
-    """A separate teacher model, on its own device (this process's GPU when data-parallel)."""
+    """A separate teacher model, on its own device (this process's GPU when data-parallel).
+
+    None with the vLLM backend: the vLLM engine loads the teacher itself (:func:`build_scorer`).
+    """
+    if config.teacher.backend == "vllm":
+        return None
     teacher_device = distributed.local_device(pick_device(config.teacher.device))
     return load_teacher(
         str(resolve_model_path(config.teacher.path)), teacher_device, config.teacher.dtype
@@ -95,3 +100,21 @@ def env_max_steps(config: DistillConfig) -> int:
         return int(env.unwrapped.max_steps)
     finally:
         env.close()
+
+
+def build_scorer(config: DistillConfig, spec: Any, teacher: Any, tokenizer: Any) -> Any:
+    """The scorer of the method's teacher: transformers forward passes, or vLLM's
+    ``prompt_logprobs`` for an external teacher with ``teacher.backend: vllm``; None when the
+    method has no teacher."""
+    if spec.teacher == "external" and config.teacher.backend == "vllm":
+        return VLLMTeacherScorer(
+            str(resolve_model_path(config.teacher.path)), top_k=spec.top_k(config.method)
+        )
+    if teacher is None:
+        return None
+    return TeacherScorer(
+        teacher,
+        pad_id=int(tokenizer.pad_token_id or 0),
+        top_k=spec.top_k(config.method),
+        max_batch_tokens=config.teacher.max_batch_tokens,
+    )

@@ -25,7 +25,13 @@ from protege.agents.policies.hf import pick_device
 from protege.distill import distributed
 from protege.distill.batch import MethodInputs
 from protege.distill.batching import Collated, Row, collate, episode_row, minibatches
-from protege.distill.build import TEACHERS, env_max_steps, load_student, lr_lambda
+from protege.distill.build import (
+    TEACHERS,
+    build_scorer,
+    env_max_steps,
+    load_student,
+    lr_lambda,
+)
 from protege.distill.checkpoint import (
     checkpoint_dir,
     latest_checkpoint,
@@ -45,7 +51,7 @@ from protege.distill.rollouts import (
     expert_plan,
     play,
 )
-from protege.distill.scoring import StepScores, TeacherScorer
+from protege.distill.scoring import StepScores
 from protege.records import Episode, write_episodes
 
 
@@ -60,7 +66,7 @@ class Run:
     tokenizer: Any
     student: Any
     teacher: Any
-    scorer: TeacherScorer | None
+    scorer: Any
     context: Any
     optimizer: torch.optim.Optimizer
     scheduler: torch.optim.lr_scheduler.LambdaLR
@@ -86,14 +92,7 @@ def setup(config: DistillConfig) -> Run:
     student, tokenizer = load_student(config, device)
     distributed.broadcast_parameters(student, world)
     teacher = TEACHERS[spec.teacher](config, student, device)
-    scorer = None
-    if teacher is not None:
-        scorer = TeacherScorer(
-            teacher,
-            pad_id=int(tokenizer.pad_token_id or 0),
-            top_k=spec.top_k(config.method),
-            max_batch_tokens=config.teacher.max_batch_tokens,
-        )
+    scorer = build_scorer(config, spec, teacher, tokenizer)
     prompt_format = get_format(config.rollout.prompt_format)
     summariser = StudentPolicy(student, tokenizer, temperature=0.0, max_new_tokens=128)
     context = CONTEXTS[spec.teacher_context](

@@ -144,3 +144,19 @@ def test_lora_student_trains_only_the_adapter(tmp_path, tiny_teacher_path):
         next((tmp_path / "run" / "checkpoints").glob("update_*")) / "state.pt", weights_only=False
     )
     assert state["trainable"] and all("lora_" in name for name in state["trainable"])
+
+
+def test_vllm_backend_without_vllm_names_the_extra_to_install(tmp_path, tiny_teacher_path):
+    import importlib.util
+
+    from protege.errors import MissingDependencyError
+
+    if importlib.util.find_spec("vllm") is not None:
+        pytest.skip("vllm is installed")
+    config = tiny_config(tmp_path, {"name": "opd"}, tiny_teacher_path)
+    config.teacher.backend = "vllm"
+    with pytest.raises(MissingDependencyError) as error:
+        train(config)
+    assert str(error.value) == (
+        "`vllm` is not installed for scoring with vLLM; run: pip install 'protege[vllm]'"
+    )
