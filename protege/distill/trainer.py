@@ -419,6 +419,16 @@ def write_samples(run: Run, update: int, episodes: list[Episode]) -> None:
     write_episodes(path, episodes[: run.config.log.samples_per_file])
 
 
+def progress_bar(run: Run, start: int) -> Any:
+    """A tqdm bar over updates on the main process (None elsewhere)."""
+    if not run.world.is_main:
+        return None
+    from tqdm.auto import tqdm
+
+    name = run.config.method.name
+    return tqdm(total=run.config.updates, initial=start, desc=f"distill {name}", unit="update")
+
+
 def train(config: DistillConfig, *, resume: bool = False, stop_after: int | None = None) -> Path:
     """Run the distillation loop; returns the folder of the final model.
 
@@ -433,9 +443,13 @@ def fit(run: Run, *, resume: bool = False, stop_after: int | None = None) -> Pat
     config = run.config
     start = restore(run) if resume else 0
     every = config.checkpoint.every
+    bar = progress_bar(run, start)
     for update in range(start, config.updates):
         metrics, episodes = run_update(run, update)
         done = update + 1
+        if bar is not None:
+            bar.update(1)
+            bar.set_postfix(loss=f"{metrics['loss']:.3g}", success=f"{metrics['success']:.0%}")
         if config.eval.every and done % config.eval.every == 0 and run.world.is_main:
             metrics.update(evaluate(run))
         if run.logger is not None:
@@ -454,4 +468,6 @@ def fit(run: Run, *, resume: bool = False, stop_after: int | None = None) -> Pat
         run.tokenizer.save_pretrained(final)
     if run.logger is not None:
         run.logger.close()
+    if bar is not None:
+        bar.close()
     return final
