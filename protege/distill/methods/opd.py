@@ -105,15 +105,18 @@ def opd_loss(inputs: MethodInputs, config: OPDConfig) -> LossOutput:
             config.beta,
         )
         return LossOutput(loss, {"gkd_jsd": loss.item()})
+    return sampled_token_opd_loss(inputs, config.kl_coef, config.clip_low, config.clip_high)
+
+
+def sampled_token_opd_loss(
+    inputs: MethodInputs, kl_coef: float, clip_low: float | None, clip_high: float | None
+) -> LossOutput:
+    """The reverse-KL advantage of every sampled token in a (PPO-clipped) policy gradient."""
+    assert inputs.teacher_logp_B_T is not None
     advantages_B_T = opd_advantages(
-        inputs.old_logp_B_T, inputs.teacher_logp_B_T, inputs.mask_B_T, config.kl_coef
+        inputs.old_logp_B_T, inputs.teacher_logp_B_T, inputs.mask_B_T, kl_coef
     )
     loss = policy_gradient_loss(
-        inputs.logp_B_T,
-        inputs.old_logp_B_T,
-        advantages_B_T,
-        inputs.mask_B_T,
-        config.clip_low,
-        config.clip_high,
+        inputs.logp_B_T, inputs.old_logp_B_T, advantages_B_T, inputs.mask_B_T, clip_low, clip_high
     )
     return LossOutput(loss)

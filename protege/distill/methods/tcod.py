@@ -23,7 +23,7 @@ import torch
 from pydantic import BaseModel, ConfigDict, Field
 
 from protege.distill.batch import LossOutput, MethodInputs
-from protege.distill.methods.opd import opd_advantages, policy_gradient_loss
+from protege.distill.methods.opd import sampled_token_opd_loss
 
 
 def curriculum_depth(update: int, k_start: int = 1, eta: int = 6, k_max: int = 30) -> int:
@@ -73,16 +73,4 @@ class TCODConfig(BaseModel):
 
 def tcod_loss(inputs: MethodInputs, config: TCODConfig) -> LossOutput:
     """OPD's PPO-clipped loss; the curriculum already shaped ``mask_B_T`` and the rollouts."""
-    assert inputs.teacher_logp_B_T is not None
-    advantages_B_T = opd_advantages(
-        inputs.old_logp_B_T, inputs.teacher_logp_B_T, inputs.mask_B_T, config.kl_coef
-    )
-    loss = policy_gradient_loss(
-        inputs.logp_B_T,
-        inputs.old_logp_B_T,
-        advantages_B_T,
-        inputs.mask_B_T,
-        config.clip_low,
-        config.clip_high,
-    )
-    return LossOutput(loss)
+    return sampled_token_opd_loss(inputs, config.kl_coef, config.clip_low, config.clip_high)
