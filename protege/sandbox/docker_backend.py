@@ -50,10 +50,11 @@ LABEL = "protege.sandbox"
 """Every protege container has this label; its value is the owner's ``host:pid``."""
 SANDBOX_UID = 1000
 KILL_GRACE_S = 2.0
+"""Seconds past a command's timeout before the host stops waiting on its output."""
 EXECUTOR_GRACE_S = 15.0
 """Seconds past a command's timeout before the host gives up on the executor's answer."""
 ExecMode = Literal["executor", "docker-exec"]
-"""Seconds past a command's timeout before the host stops waiting on its output."""
+"""How a step runs: through the in-container executor, or as one ``docker exec``."""
 
 
 @dataclass(frozen=True)
