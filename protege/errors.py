@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType
+
 
 class ProtegeError(Exception):
     """Base class of every error protege raises on purpose."""
@@ -42,3 +45,11 @@ def missing_dependency(
     install = f"pip install 'protege[{extra}]'" if extra else f"pip install {package}"
     what = f" for {purpose}" if purpose else ""
     return MissingDependencyError(f"`{package}` is not installed{what}; run: {install}")
+
+
+def import_optional(module: str, extra: str, purpose: str) -> ModuleType:
+    """Import an optional dependency, or raise the one-line error that names its extra."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as error:
+        raise missing_dependency(module, extra, purpose) from error

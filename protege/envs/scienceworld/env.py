@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 
 from protege.envs.core import TextEnv
 from protege.envs.scienceworld.cache import SPLIT_LISTS, TASK_NAMES, ScienceWorldCache
-from protege.errors import MissingDependencyError, missing_dependency
+from protege.errors import MissingDependencyError, import_optional
 
 MAX_COMMAND_CHARS = 300
 NOTHING_HAPPENS = "Nothing happens."
@@ -43,12 +43,7 @@ def unavailable_reason() -> str | None:
 
 
 def _import_scienceworld() -> Any:
-    try:
-        import scienceworld
-    except ImportError as error:
-        raise missing_dependency(
-            "scienceworld", "scienceworld", "protege/ScienceWorld-v0"
-        ) from error
+    scienceworld = import_optional("scienceworld", "scienceworld", "protege/ScienceWorld-v0")
     if shutil.which("java") is None:
         raise MissingDependencyError(
             "`java` is not installed for protege/ScienceWorld-v0 (its simulator runs on the "

@@ -22,7 +22,7 @@ from typing import Any, ClassVar, overload
 
 from protege.envs.core import TextEnv
 from protege.envs.textworld.games import CHALLENGES, GameCache, challenge_settings
-from protege.errors import MissingDependencyError, missing_dependency
+from protege.errors import MissingDependencyError, import_optional
 
 SPLIT_SEEDS: dict[str, range] = {
     "train": range(0, 10_000),
@@ -231,11 +231,7 @@ def unavailable_reason() -> str | None:
 
 
 def _import_textworld() -> Any:
-    try:
-        import textworld
-    except ImportError as error:
-        raise missing_dependency("textworld", "textworld", "protege/TextWorld-v0") from error
-    return textworld
+    return import_optional("textworld", "textworld", "protege/TextWorld-v0")
 
 
 def _reject(command: str) -> str | None:
