@@ -41,6 +41,7 @@ def rollout_command(
     seed: int = typer.Option(0, help="First environment seed."),
     prompt_format: str = typer.Option("react", "--format", help="react, tagged or tool_call."),
     history: int | None = typer.Option(None, help="Keep only the last k steps (default: all)."),
+    list_actions: str = typer.Option("every", help="List admissible actions: every or start."),
     max_steps: int | None = typer.Option(None, help="Per-episode step limit."),
     num_envs: int = typer.Option(16, help="Episodes in lockstep (batch size)."),
     temperature: float = typer.Option(1.0, help="Sampling temperature (0: greedy)."),
@@ -53,7 +54,8 @@ def rollout_command(
 
     config = _config(
         env_id=env_id, policy=policy, split=split, episodes=episodes, seed=seed,
-        prompt_format=prompt_format, history=history, max_steps=max_steps, num_envs=num_envs,
+        prompt_format=prompt_format, history=history, list_actions=list_actions,
+        max_steps=max_steps, num_envs=num_envs,
         temperature=temperature, max_new_tokens=max_new_tokens, task_type=task_type, ray=ray,
     )  # fmt: skip
     played = _guard(lambda: rollout(config, output))
@@ -69,6 +71,7 @@ def eval_command(
     seed: int = typer.Option(0, help="First environment seed."),
     prompt_format: str = typer.Option("react", "--format", help="react, tagged or tool_call."),
     history: int | None = typer.Option(None, help="Keep only the last k steps (default: all)."),
+    list_actions: str = typer.Option("every", help="List admissible actions: every or start."),
     max_steps: int | None = typer.Option(None, help="Per-episode step limit."),
     num_envs: int = typer.Option(16, help="Episodes in lockstep (batch size)."),
     temperature: float = typer.Option(1.0, help="Sampling temperature (0: greedy)."),
@@ -83,7 +86,8 @@ def eval_command(
 
     config = _config(
         env_id=env_id, policy=policy, split=split, episodes=episodes, seed=seed,
-        prompt_format=prompt_format, history=history, max_steps=max_steps, num_envs=num_envs,
+        prompt_format=prompt_format, history=history, list_actions=list_actions,
+        max_steps=max_steps, num_envs=num_envs,
         temperature=temperature, max_new_tokens=max_new_tokens, task_type=task_type, ray=ray,
         tokenizer=tokenizer,
     )  # fmt: skip

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,6 +32,7 @@ class RolloutConfig(BaseModel):
     seed: int = 0  # the first environment seed (the random policy is seeded with it too)
     prompt_format: str = "react"  # react, tagged or tool_call
     history: int | None = Field(None, ge=0)  # None: full conversation; k: the last k steps
+    list_actions: Literal["every", "start"] = "every"  # admissible actions each turn or at start
     max_steps: int | None = Field(None, ge=1)  # per-episode step limit (None: env default)
     num_envs: int = Field(16, ge=1)  # episodes in lockstep = the policy's batch size
     temperature: float = Field(1.0, ge=0.0)  # model policies: 0 is greedy
@@ -69,6 +70,7 @@ def make_engine(config: RolloutConfig, policy: Policy) -> RolloutEngine:
     settings: dict[str, Any] = {
         "prompt_format": config.prompt_format,
         "history": config.history,
+        "list_actions": config.list_actions,
         "num_envs": config.num_envs,
         "max_steps": config.max_steps,
         "split": config.split,

@@ -14,6 +14,10 @@ Token records, for a policy with a tokenizer:
 - last-k history: every step's context is rendered afresh and kept in
   ``Step.prompt_token_ids``; ``Episode.tokens`` is None.
 
+Admissible actions are listed in the system prompt and in every observation message
+(``list_actions="every"``), or only in the system prompt (``"start"``): the per-turn list is
+most of a Household prompt, so ``"start"`` keeps full-history contexts about 2.5x shorter.
+
 A response the format cannot parse is a step too: the environment is not called, the step has
 ``parse_error`` and reward 0, and the next observation is the format's hint.
 :class:`~protege.agents.ray_engine.RayRolloutEngine` is this engine over environments hosted
@@ -25,7 +29,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from protege.agents.conversation import Conversation, render_prompt_ids
 from protege.agents.envpool import EnvPool, EnvResult, LocalEnvPool
@@ -58,6 +62,8 @@ class RolloutEngine:
         policy: any :class:`~protege.agents.policies.Policy`.
         prompt_format: ``react``, ``tagged``, ``tool_call`` or a :class:`PromptFormat`.
         history: None for the full conversation, ``k`` for the last k steps.
+        list_actions: ``every`` lists the admissible actions in each observation message,
+            ``start`` only in the system prompt.
         num_envs: how many episodes run in lockstep (the policy's batch size).
         max_steps: the per-episode step limit (parse failures count); None: the env default.
         split, task_type: passed to ``gymnasium.make``.
@@ -72,6 +78,7 @@ class RolloutEngine:
         *,
         prompt_format: str | PromptFormat = "react",
         history: int | None = None,
+        list_actions: Literal["every", "start"] = "every",
         num_envs: int = 16,
         max_steps: int | None = None,
         split: str = "train",
@@ -83,10 +90,13 @@ class RolloutEngine:
             raise ValueError(f"num_envs must be at least 1, got {num_envs}")
         if history is not None and history < 0:
             raise ValueError(f"history must be None (full) or k >= 0, got {history}")
+        if list_actions not in ("every", "start"):
+            raise ValueError(f"list_actions must be 'every' or 'start', got {list_actions!r}")
         self.env_id = env_id
         self.policy = policy
         self.format = get_format(prompt_format)
         self.history = history
+        self.list_actions = list_actions
         self.split = split
         self.task_type = task_type
         self.env_kwargs = {"split": split, "task_type": task_type, **(env_kwargs or {})}
@@ -158,6 +168,7 @@ class RolloutEngine:
             metadata={
                 "format": self.format.name,
                 "history": "full" if self.history is None else self.history,
+                "list_actions": self.list_actions,
                 **self.policy.describe(),
             },
         )
@@ -259,7 +270,8 @@ class RolloutEngine:
                 episode.tokens = state.conversation.token_sequence()
             return True
         admissible = list(state.result.info.get("admissible_actions") or [])
-        message = self.format.observation_message(observation, admissible)
+        listed = admissible if self.list_actions == "every" else []
+        message = self.format.observation_message(observation, listed)
         state.turns.append((state.current, step.response or step.action))
         state.current, state.observation = message, observation
         if state.conversation is not None:

@@ -20,7 +20,8 @@ from protege.distill.scoring import TeacherScorer, VLLMTeacherScorer, load_teach
 
 
 def load_student(config: DistillConfig, device: str) -> tuple[Any, Any]:
-    """The student model (LoRA-wrapped when asked) and its tokenizer."""
+    """The student model (a new LoRA adapter, or a saved one to keep training) and its
+    tokenizer."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     path = resolve_model_path(config.student.path)
@@ -28,7 +29,11 @@ def load_student(config: DistillConfig, device: str) -> tuple[Any, Any]:
     dtype = pick_dtype(device, config.student.dtype)
     model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype).to(device)
     lora = config.student.lora
-    if lora is not None:
+    if config.student.adapter is not None:
+        from peft import PeftModel
+
+        model = PeftModel.from_pretrained(model, config.student.adapter, is_trainable=True)
+    elif lora is not None:
         from peft import LoraConfig, get_peft_model
 
         adapter = LoraConfig(

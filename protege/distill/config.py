@@ -62,6 +62,9 @@ class StudentConfig(Section):
     path: str = "tiny"
     # LoRA adapter settings; null trains every weight
     lora: LoRAConfig | None = None
+    # a peft LoRA adapter folder to start from and keep training (e.g. an SFT cold start);
+    # replaces `lora`
+    adapter: str | None = None
     # "cpu", "cuda", "cuda:1" or "auto"
     device: str = "auto"
     # "float32", "bfloat16" or "auto" (bf16 on a capable GPU, else fp32)
@@ -111,6 +114,8 @@ class RolloutConfig(Section):
     max_new_tokens: int = Field(48, ge=1)
     # prompt format: "react", "tagged" or "tool_call"
     prompt_format: str = "react"
+    # list admissible actions in "every" observation or only at the "start" (shorter prompts)
+    list_actions: Literal["every", "start"] = "every"
     # episodes played in lockstep (one batched generate per turn)
     num_envs: int = Field(8, ge=1)
 
@@ -143,8 +148,8 @@ class EvalConfig(Section):
     every: int = Field(0, ge=0)
     # split to evaluate on
     split: str = "valid_seen"
-    # episodes per evaluation (seeds 0..n-1)
-    episodes: int = Field(10, ge=1)
+    # episodes per evaluation (seeds 0..n-1); 0 = no evaluation
+    episodes: int = Field(10, ge=0)
     # sampling temperature for evaluation (0 = greedy)
     temperature: float = Field(0.0, ge=0.0)
 

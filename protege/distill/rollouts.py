@@ -3,8 +3,8 @@
 Episodes are played by :class:`protege.agents.rollout.RolloutEngine` (token-exact, full
 history); this module only supplies the policies it needs during training:
 
-- :class:`StudentPolicy` samples from the model being trained, in memory, without reloading
-  (no prefix cache: the weights change between updates);
+- the student samples through :meth:`protege.agents.policies.hf.HFPolicy.from_model`, in
+  memory, with a prefix cache that lives for one rollout (the weights change between updates);
 - :class:`TokenExpertPolicy` plays the environment expert but writes its action as the prompt
   format's response, tokenized, so the conversation keeps a token record (SFT data, B2F prefix);
 - :class:`PrefixPolicy` lets the expert play a per-task number of first actions, then the
@@ -17,7 +17,7 @@ the B2F demonstration length).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import gymnasium as gym
 import torch
@@ -27,93 +27,6 @@ from protege.agents.policies.base import Generation, Policy, PolicyInput
 from protege.agents.rollout import RolloutEngine
 from protege.agents.scripted import ExpertAgent, play_episode
 from protege.records import Episode
-
-
-class StudentPolicy(Policy):
-    """Batched sampling from the model being trained, held in memory by the trainer.
-
-    Sampled ids are returned verbatim (cut after the first EOS) with the model's own
-    log-probabilities (temperature 1, as :class:`~protege.agents.policies.hf.HFPolicy`'s
-    ``logprobs="model"``). Sampling runs in eval mode and restores the model's mode after.
-    """
-
-    def __init__(
-        self,
-        model: Any,
-        tokenizer: Any,
-        *,
-        temperature: float = 1.0,
-        top_p: float = 1.0,
-        max_new_tokens: int = 48,
-        name: str = "student",
-    ) -> None:
-        self.model = model
-        self.tokenizer = tokenizer
-        self.temperature = temperature
-        self.top_p = top_p
-        self.max_new_tokens = max_new_tokens
-        self.name = name
-        self.eos_id = int(tokenizer.eos_token_id)
-        pad = tokenizer.pad_token_id
-        self.pad_id = int(pad if pad is not None else tokenizer.eos_token_id)
-
-    def describe(self) -> dict[str, Any]:
-        """Sampling settings, recorded in episode metadata."""
-        return {"backend": "student", "temperature": self.temperature, "top_p": self.top_p}
-
-    def generate(self, inputs: Sequence[PolicyInput]) -> list[Generation]:
-        """One sampled response per context, all contexts in one left-padded batch."""
-        prompts = [list(item.prompt_token_ids or []) for item in inputs]
-        if not prompts:
-            return []
-        training = self.model.training
-        self.model.eval()
-        try:
-            new_B_T, logp_B_T = self._sample(prompts)
-        finally:
-            self.model.train(training)
-        return [self._generation(ids, logp) for ids, logp in zip(new_B_T, logp_B_T, strict=True)]
-
-    def _sample(self, prompts: list[list[int]]) -> tuple[list[list[int]], list[list[float]]]:
-        device = next(self.model.parameters()).device
-        width = max(len(prompt) for prompt in prompts)
-        ids_B_T = torch.full((len(prompts), width), self.pad_id, dtype=torch.long)
-        attention_B_T = torch.zeros(len(prompts), width, dtype=torch.long)
-        for row, prompt in enumerate(prompts):
-            ids_B_T[row, width - len(prompt) :] = torch.tensor(prompt)
-            attention_B_T[row, width - len(prompt) :] = 1
-        settings: dict[str, Any] = {"do_sample": self.temperature > 0}
-        if self.temperature > 0:
-            settings.update(temperature=self.temperature, top_p=self.top_p, top_k=0)
-        with torch.no_grad():
-            result = self.model.generate(
-                input_ids=ids_B_T.to(device),
-                attention_mask=attention_B_T.to(device),
-                max_new_tokens=self.max_new_tokens,
-                pad_token_id=self.pad_id,
-                eos_token_id=self.eos_id,
-                return_dict_in_generate=True,
-                output_logits=True,
-                **settings,
-            )
-        new_B_T = result.sequences[:, width:]
-        logits_B_T_V = torch.stack(result.logits, dim=1).float()
-        logp_B_T = torch.log_softmax(logits_B_T_V, dim=-1).gather(-1, new_B_T[..., None])[..., 0]
-        return new_B_T.cpu().tolist(), logp_B_T.cpu().tolist()
-
-    def _generation(self, ids: list[int], logprobs: list[float]) -> Generation:
-        """Cut after the first EOS; the text excludes it."""
-        finish = "length"
-        if self.eos_id in ids:
-            ids = ids[: ids.index(self.eos_id) + 1]
-            finish = "stop"
-        text_ids = ids[:-1] if finish == "stop" else ids
-        return Generation(
-            text=self.tokenizer.decode(text_ids, skip_special_tokens=False),
-            token_ids=ids,
-            logprobs=logprobs[: len(ids)],
-            finish_reason=finish,  # type: ignore[arg-type]
-        )
 
 
 class TokenExpertPolicy(Policy):
@@ -189,6 +102,7 @@ def play(
     max_steps: int | None,
     prompt_format: str,
     num_envs: int,
+    list_actions: Literal["every", "start"] = "every",
 ) -> list[Episode]:
     """Play one full-history, token-exact episode per seed with ``policy``."""
     engine = RolloutEngine(
@@ -196,6 +110,7 @@ def play(
         policy,
         prompt_format=prompt_format,
         history=None,
+        list_actions=list_actions,
         num_envs=num_envs,
         max_steps=max_steps,
         split=split,

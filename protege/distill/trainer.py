@@ -21,7 +21,7 @@ from typing import Any
 import torch
 
 from protege.agents.formats import get_format
-from protege.agents.policies.hf import pick_device
+from protege.agents.policies.hf import HFPolicy, pick_device
 from protege.distill import distributed
 from protege.distill.batch import MethodInputs
 from protege.distill.batching import Collated, Row, collate, episode_row, minibatches
@@ -46,7 +46,6 @@ from protege.distill.methods import Curriculum, MethodSpec, get_method
 from protege.distill.metrics import MetricsLogger, per_turn_kl, weight_stats
 from protege.distill.rollouts import (
     PrefixPolicy,
-    StudentPolicy,
     TokenExpertPolicy,
     expert_plan,
     play,
@@ -94,7 +93,9 @@ def setup(config: DistillConfig) -> Run:
     teacher = TEACHERS[spec.teacher](config, student, device)
     scorer = build_scorer(config, spec, teacher, tokenizer)
     prompt_format = get_format(config.rollout.prompt_format)
-    summariser = StudentPolicy(student, tokenizer, temperature=0.0, max_new_tokens=128)
+    summariser = HFPolicy.from_model(
+        student, tokenizer, temperature=0.0, max_new_tokens=128, prefix_cache=False
+    )
     context = CONTEXTS[spec.teacher_context](
         tokenizer=tokenizer,
         prompt_format=prompt_format,
@@ -142,7 +143,7 @@ def training_policy(run: Run, curriculum: Curriculum, seeds: list[int]) -> tuple
     """The policy that plays this update's episodes and each seed's expert prefix length."""
     config = run.config
     rollout = config.rollout
-    student = StudentPolicy(
+    student = HFPolicy.from_model(
         run.student,
         run.tokenizer,
         temperature=rollout.temperature,
@@ -177,6 +178,7 @@ def collect(run: Run, update: int, curriculum: Curriculum) -> tuple[list[Episode
         max_steps=curriculum.max_student_steps or run.max_steps,
         prompt_format=config.rollout.prompt_format,
         num_envs=config.rollout.num_envs,
+        list_actions=config.rollout.list_actions,
     )
     for episode in episodes:
         if prefixes:
@@ -233,10 +235,13 @@ def minibatch_loss(run: Run, batch: Collated) -> tuple[torch.Tensor, dict[str, f
         batch.mask_B_T > 0,
         gather_ids_B_T_K=batch.teacher_topk_ids_B_T_K,
     )
-    assert batch.old_logp_B_T is not None
+    # expert-played rows (SFT) have no behaviour policy: the current one stands in (ratio 1)
+    old_logp_B_T = batch.old_logp_B_T
+    if old_logp_B_T is None:
+        old_logp_B_T = scored.logp_B_T.detach()
     inputs = MethodInputs(
         logp_B_T=scored.logp_B_T,
-        old_logp_B_T=batch.old_logp_B_T,
+        old_logp_B_T=old_logp_B_T,
         mask_B_T=batch.mask_B_T,
         step_ids_B_T=batch.step_ids_B_T,
         rewards_B=batch.rewards_B,
@@ -312,7 +317,7 @@ def rollout_metrics(run: Run, episodes: list[Episode], rows: list[Row]) -> dict[
 def evaluate(run: Run) -> dict[str, float]:
     """Success of the student on the evaluation split, full horizon."""
     config = run.config
-    policy = StudentPolicy(
+    policy = HFPolicy.from_model(
         run.student,
         run.tokenizer,
         temperature=config.eval.temperature,
@@ -327,6 +332,7 @@ def evaluate(run: Run) -> dict[str, float]:
         max_steps=run.max_steps,
         prompt_format=config.rollout.prompt_format,
         num_envs=config.rollout.num_envs,
+        list_actions=config.rollout.list_actions,
     )
     return {"eval/success": sum(e.won for e in episodes) / len(episodes)}
 
@@ -344,7 +350,8 @@ def run_update(run: Run, update: int) -> tuple[dict[str, float], list[Episode]]:
         episode_row(episode, group, None if scores is None else scores[index])
         for index, (episode, group) in enumerate(zip(episodes, groups, strict=True))
     ]
-    behaviour_logprobs(run, rows)
+    if run.spec.rollout == "student":  # importance ratios need the sampling policy's log-probs
+        behaviour_logprobs(run, rows)
     metrics = rollout_metrics(run, episodes, rows)
     metrics.update(optimise(run, rows, update))
     ema_update(run)
@@ -450,7 +457,8 @@ def fit(run: Run, *, resume: bool = False, stop_after: int | None = None) -> Pat
         if bar is not None:
             bar.update(1)
             bar.set_postfix(loss=f"{metrics['loss']:.3g}", success=f"{metrics['success']:.0%}")
-        if config.eval.every and done % config.eval.every == 0 and run.world.is_main:
+        evaluating = config.eval.every and config.eval.episodes and run.world.is_main
+        if evaluating and done % config.eval.every == 0:
             metrics.update(evaluate(run))
         if run.logger is not None:
             run.logger.log(done, metrics)

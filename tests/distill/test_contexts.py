@@ -7,11 +7,12 @@ import math
 import pytest
 
 from protege.agents.formats import get_format
+from protege.agents.policies.hf import HFPolicy
 from protege.distill.config import EnvConfig
 from protege.distill.contexts import ContextError, PlanContext, SkillContext, first_prompt_ids
 from protege.distill.methods.opsd import OPSDConfig
 from protege.distill.methods.skill_sd import SkillSDConfig
-from protege.distill.rollouts import StudentPolicy, TokenExpertPolicy, expert_plan, play
+from protege.distill.rollouts import TokenExpertPolicy, expert_plan, play
 from protege.distill.scoring import TeacherScorer
 from protege.distill.skills import SkillLibrary, TemplateSummariser
 
@@ -119,7 +120,7 @@ def test_library_drops_the_least_valuable_skill_and_round_trips():
 
 
 def test_student_policy_samples_verbatim_ids_with_logprobs(tokenizer, tiny_model):
-    policy = StudentPolicy(tiny_model, tokenizer, temperature=1.0, max_new_tokens=5)
+    policy = HFPolicy.from_model(tiny_model, tokenizer, temperature=1.0, max_new_tokens=5)
     episodes = play(
         policy,
         "protege-test/Counter-v0",

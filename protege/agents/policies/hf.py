@@ -101,21 +101,92 @@ class HFPolicy(Policy):
         self.model_path = resolve_model_path(model_path)
         self.device = pick_device(device)
         self.dtype = pick_dtype(self.device, dtype)
-        self.tokenizer = AutoTokenizer.from_pretrained(self.model_path)
-        self.tokenizer.padding_side = "left"
+        tokenizer = AutoTokenizer.from_pretrained(self.model_path)
         model = AutoModelForCausalLM.from_pretrained(self.model_path, dtype=self.dtype)
         if adapter_path is not None:
             from peft import PeftModel
 
             model = PeftModel.from_pretrained(model, str(adapter_path))
-        self.model = model.to(self.device).eval()
         self.adapter_path = adapter_path
+        self._setup(
+            model.to(self.device).eval(),
+            tokenizer,
+            name=f"hf:{self.model_path}",
+            temperature=temperature,
+            top_p=top_p,
+            max_new_tokens=max_new_tokens,
+            batch_size=batch_size,
+            logprobs=logprobs,
+            prefix_cache=prefix_cache,
+            cache_entries=cache_entries,
+        )
+        if seed is not None:
+            torch.manual_seed(seed)
+
+    @classmethod
+    def from_model(
+        cls,
+        model: Any,
+        tokenizer: Any,
+        *,
+        name: str = "student",
+        temperature: float = 1.0,
+        top_p: float = 1.0,
+        max_new_tokens: int = 64,
+        batch_size: int | None = None,
+        logprobs: LogprobMode = "model",
+        prefix_cache: bool = True,
+        cache_entries: int = 32,
+    ) -> HFPolicy:
+        """A policy over a model already in memory (the trainer's student), not a copy of it.
+
+        Sampling switches the model to eval mode and restores its mode after. The prefix cache
+        is only valid while the weights do not change: make a new policy (or call
+        :meth:`clear_cache`) after an optimiser step.
+        """
+        policy = cls.__new__(cls)
+        parameter = next(model.parameters())
+        policy.model_path = Path(getattr(model.config, "_name_or_path", "") or name)
+        policy.device, policy.dtype = str(parameter.device), parameter.dtype
+        policy.adapter_path = None
+        policy._setup(
+            model,
+            tokenizer,
+            name=name,
+            temperature=temperature,
+            top_p=top_p,
+            max_new_tokens=max_new_tokens,
+            batch_size=batch_size,
+            logprobs=logprobs,
+            prefix_cache=prefix_cache,
+            cache_entries=cache_entries,
+        )
+        return policy
+
+    def _setup(
+        self,
+        model: Any,
+        tokenizer: Any,
+        *,
+        name: str,
+        temperature: float,
+        top_p: float,
+        max_new_tokens: int,
+        batch_size: int | None,
+        logprobs: LogprobMode,
+        prefix_cache: bool,
+        cache_entries: int,
+    ) -> None:
+        """Sampling settings, stop ids and the empty prefix cache (shared by both builders)."""
+        self.model = model
+        self.tokenizer = tokenizer
+        self.tokenizer.padding_side = "left"
         self.temperature = temperature
         self.top_p = top_p
         self.max_new_tokens = max_new_tokens
         self.batch_size = batch_size
         self.logprob_mode: LogprobMode = logprobs
-        self.name = f"hf:{self.model_path}"
+        self.name = name
         generation_eos = self.model.generation_config.eos_token_id
         eos = generation_eos if isinstance(generation_eos, list) else [generation_eos]
         self.stop_ids = {int(t) for t in eos if t is not None}
@@ -123,8 +194,6 @@ class HFPolicy(Policy):
             self.stop_ids.add(int(self.tokenizer.eos_token_id))
         pad = self.tokenizer.pad_token_id
         self.pad_id = int(pad if pad is not None else self.tokenizer.eos_token_id)
-        if seed is not None:
-            torch.manual_seed(seed)
         self.prefix_cache = prefix_cache
         self.cache_entries = cache_entries
         self._cache: dict[tuple[int, ...], list[tuple[Any, Any]]] = {}
@@ -153,8 +222,13 @@ class HFPolicy(Policy):
             prompts.append(item.prompt_token_ids)
         size = self.batch_size or max(len(prompts), 1)
         out: list[Generation] = []
-        for start in range(0, len(prompts), size):
-            out.extend(self.generate_ids(prompts[start : start + size]))
+        training = self.model.training
+        self.model.eval()
+        try:
+            for start in range(0, len(prompts), size):
+                out.extend(self.generate_ids(prompts[start : start + size]))
+        finally:
+            self.model.train(training)
         return out
 
     def generate_ids(self, prompts: Sequence[Sequence[int]]) -> list[Generation]:
