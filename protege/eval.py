@@ -1,6 +1,7 @@
 """Evaluation reports: success rates with Wilson intervals, per-task-type tables, plots.
 
 Pure functions over :class:`~protege.records.Episode` lists: :func:`wilson_interval`,
+:func:`newcombe_interval` (a difference of two success rates),
 :func:`summarize` (a :class:`Report`), :func:`plot_success_by_type`,
 :func:`plot_episode_lengths` and :func:`plot_learning_curve`. The plots use matplotlib's file
 backend and never open a window.
@@ -40,6 +41,25 @@ def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float
     low = 0.0 if successes == 0 else max(0.0, center - half)  # exact at the ends, no rounding
     high = 1.0 if successes == trials else min(1.0, center + half)
     return low, high
+
+
+def newcombe_interval(
+    successes_a: int, trials_a: int, successes_b: int, trials_b: int, z: float = Z_95
+) -> tuple[float, float]:
+    """95% interval of the difference of two proportions ``p_a - p_b`` (Newcombe's hybrid
+    score method, his method 10, built from the two Wilson intervals).
+
+    ``(d - sqrt((p_a - l_a)² + (u_b - p_b)²), d + sqrt((u_a - p_a)² + (p_b - l_b)²))``; the
+    difference is significant at 5% when the interval excludes 0.
+    """
+    p_a, p_b = successes_a / trials_a, successes_b / trials_b
+    low_a, high_a = wilson_interval(successes_a, trials_a, z)
+    low_b, high_b = wilson_interval(successes_b, trials_b, z)
+    difference = p_a - p_b
+    return (
+        difference - math.sqrt((p_a - low_a) ** 2 + (high_b - p_b) ** 2),
+        difference + math.sqrt((high_a - p_a) ** 2 + (p_b - low_b) ** 2),
+    )
 
 
 class GroupSummary(BaseModel):

@@ -7,6 +7,7 @@ import math
 import pytest
 
 from protege.eval import (
+    newcombe_interval,
     plot_episode_lengths,
     plot_success_by_type,
     summarize,
@@ -73,3 +74,20 @@ def test_summarize_groups_by_task_type(tmp_path):
     assert (small.ci_low, small.ci_high) == pytest.approx(wilson_interval(1, 2))
     assert plot_success_by_type(report, tmp_path / "a.png").stat().st_size > 0
     assert plot_episode_lengths(episodes, tmp_path / "b.png").stat().st_size > 0
+
+
+def test_newcombe_interval_matches_newcombes_published_examples():
+    # Newcombe (1998), Statistics in Medicine 17:873-890, Table II, method 10
+    cases = {
+        (56, 70, 48, 80): (0.0524, 0.3339),
+        (9, 10, 3, 10): (0.1705, 0.8090),
+        (6, 7, 2, 7): (0.0582, 0.8062),
+        (5, 56, 0, 29): (-0.0381, 0.1926),
+    }
+    for counts, expected in cases.items():
+        assert newcombe_interval(*counts) == pytest.approx(expected, abs=1e-4)
+
+
+def test_newcombe_interval_contains_zero_for_equal_rates():
+    low, high = newcombe_interval(3, 12, 3, 12)
+    assert low < 0 < high and low == pytest.approx(-high)

@@ -31,7 +31,14 @@ from protege.quickstart.recipes import (
     teacher_dir,
 )
 
-__all__ = ["QuickstartResult", "ensure_teacher", "pick_model", "run_quickstart"]
+__all__ = [
+    "QuickstartResult",
+    "ensure_teacher",
+    "evaluate_agent",
+    "pick_model",
+    "run_quickstart",
+    "train_config",
+]
 
 Say = Callable[[str], None]
 
@@ -75,7 +82,7 @@ def ensure_teacher(model: str, say: Say, retrain: bool = False) -> tuple[Path, b
         return folder, True
     say(f"Training the teacher once (SFT on Household train), cached in {folder}")
     run_dir = folder.with_name(folder.name + ".run")
-    adapter = _train(teacher_config(model, run_dir))
+    adapter = train_config(teacher_config(model, run_dir))
     _merge(model, adapter, folder)
     shutil.rmtree(run_dir, ignore_errors=True)
     return folder, False
@@ -110,23 +117,23 @@ def run_quickstart(
     )
     cold = stage(
         "student cold start (SFT)",
-        lambda: _train(cold_start_config(base, output / "cold-start", cold_start_episodes)),
+        lambda: train_config(cold_start_config(base, output / "cold-start", cold_start_episodes)),
     )
     result.evaluations["cold-start student"] = stage(
         "evaluate the cold-start student",
-        lambda: _evaluate(base, cold, episodes, output / "eval" / "cold-start"),
+        lambda: evaluate_agent(base, cold, episodes, output / "eval" / "cold-start"),
     )
     distilled = stage(
         "on-policy distillation (SOD)",
-        lambda: _train(sod_config(base, cold, teacher, output / "sod", updates)),
+        lambda: train_config(sod_config(base, cold, teacher, output / "sod", updates)),
     )
     result.evaluations["distilled student (SOD)"] = stage(
         "evaluate the distilled student",
-        lambda: _evaluate(base, distilled, episodes, output / "eval" / "distilled"),
+        lambda: evaluate_agent(base, distilled, episodes, output / "eval" / "distilled"),
     )
     result.evaluations["teacher"] = stage(
         "evaluate the teacher",
-        lambda: _evaluate(str(teacher), None, episodes, output / "eval" / "teacher"),
+        lambda: evaluate_agent(str(teacher), None, episodes, output / "eval" / "teacher"),
     )
     result.seconds = seconds
     summaries = {name: GroupSummary(**value) for name, value in result.evaluations.items()}
@@ -144,8 +151,8 @@ def run_quickstart(
     return result
 
 
-def _train(config: dict[str, Any]) -> Path:
-    """Run one ``protege distill`` config; the final model (adapter) folder."""
+def train_config(config: dict[str, Any]) -> Path:
+    """Run one ``protege distill`` config (a mapping); the final model (adapter) folder."""
     from protege.distill.config import parse_config
     from protege.distill.trainer import train
 
@@ -165,13 +172,23 @@ def _merge(model: str, adapter: Path, target: Path) -> None:
     work.rename(target)
 
 
-def _evaluate(model: str, adapter: Path | None, episodes: int, out: Path) -> dict[str, Any]:
-    """Greedy success on the first ``episodes`` ``valid_unseen`` tasks: the overall summary."""
+def evaluate_agent(
+    model: str,
+    adapter: Path | None,
+    episodes: int,
+    out: Path,
+    split: str = "valid_unseen",
+    history: int | None = None,
+) -> dict[str, Any]:
+    """Greedy success on the first ``episodes`` tasks of ``split`` (the recipes' task type,
+    step limit and prompt); episodes, report and plots go to ``out``. Returns the overall
+    summary (:class:`~protege.eval.GroupSummary` fields)."""
     config = RolloutConfig(
         env_id=ENV["env_id"],
         policy=f"hf:{model}",
         adapter=str(adapter) if adapter else None,
-        split="valid_unseen",
+        split=split,
+        history=history,
         task_type=ENV["task_type"],
         episodes=episodes,
         max_steps=ENV["max_steps"],
