@@ -1,0 +1,39 @@
+"""The learning benchmark's configs are valid distill configs with the same episode budget."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from protege.distill.config import parse_config
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "learning" / "run.py"
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("learning_run", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+LEARNING = _script()
+
+
+@pytest.mark.parametrize("name", LEARNING.METHODS)
+def test_every_method_config_is_valid_and_has_the_same_budget(name, tmp_path):
+    config = parse_config(
+        LEARNING.method_config(name, "smollm2", tmp_path / "cold", tmp_path / "t", tmp_path, 6)
+    )
+    assert config.updates == 6
+    assert config.rollout.tasks_per_update * config.rollout.group_size == 4
+    assert config.student.adapter == str(tmp_path / "cold")
+    assert config.method.name == name.split("_")[0] or config.method.name == name
+
+
+def test_a_method_block_is_replaced_and_other_blocks_are_merged():
+    base = {"method": {"name": "sod", "delta": 0.2}, "rollout": {"a": 1, "b": 2}}
+    out = LEARNING.merged(base, {"method": {"name": "opd"}, "rollout": {"b": 3}})
+    assert out == {"method": {"name": "opd"}, "rollout": {"a": 1, "b": 3}}
