@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -59,6 +61,30 @@ def play_command(
     play_interactively(
         env_id, split=split, seed=seed, task_type=task_type, expert=expert, delay=delay
     )
+
+
+@app.command("bench")
+def bench_command(
+    parts: str = typer.Option(
+        "all", help="Comma list of parts: household, science, sandbox, rollout, scoring."
+    ),
+    quick: bool = typer.Option(False, "--quick", help="Small sizes: every part in seconds."),
+    output: str = typer.Option("bench.json", help="Where to write the JSON results."),
+) -> None:
+    """Run the speed benchmarks against their anchors: one table, and bench.json.
+
+    A part whose dependency is missing is a skipped row; exit code 1 if a part failed.
+    """
+    from protege.bench import UnknownBenchPartError, parse_parts, run_bench
+
+    try:
+        names = parse_parts(parts)
+    except UnknownBenchPartError as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+    rows = run_bench(names, quick=quick, output=Path(output), console=console)
+    if any(row.status.startswith("error") for row in rows):
+        raise typer.Exit(1)
 
 
 app.command("rollout")(rollout_command)

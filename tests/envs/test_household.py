@@ -480,10 +480,11 @@ def _benchmark_module():
 
 
 def test_throughput_benchmark_measures_household() -> None:
-    bench = _benchmark_module()
-    row = next(row for row in bench.ROWS if row.name == "household")
+    from protege.benchmarks.env_throughput import ROWS, measure
+
+    row = next(row for row in ROWS if row.name == "household")
     assert row.anchor == "textworld-cooking"
-    result = bench.measure(row, row.make(), steps=200, resets=3)
+    result = measure(row, row.make(), steps=200, resets=3)
     assert result["steps"] == 200 and result["steps_per_s"] > 0 and result["reset_ms"] > 0
     assert result["mean_admissible_actions"] > 5
 

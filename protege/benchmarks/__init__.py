@@ -1,0 +1,1 @@
+"""Speed benchmarks' measuring code, shared by ``benchmarks/*.py`` and ``protege bench``."""
