@@ -47,6 +47,19 @@ def test_the_prefix_cache_gives_the_same_greedy_continuation(policy):
     assert with_cache.logprobs == pytest.approx(without.logprobs, abs=1e-4)
 
 
+def test_identical_contexts_in_one_batch_share_a_cached_prefix(policy):
+    # two episodes of the same task played greedily have identical contexts at every turn
+    prompt = _prompt(policy.tokenizer, "same task")
+    policy.clear_cache()
+    first = policy.generate_ids([prompt, prompt])
+    assert first[0].token_ids == first[1].token_ids
+    follow = [*prompt, *first[0].token_ids, *_prompt(policy.tokenizer, "next")[1:]]
+    second = policy.generate_ids([follow, follow])
+    policy.clear_cache()
+    alone = policy.generate_ids([follow])[0]
+    assert second[0].token_ids == second[1].token_ids == alone.token_ids
+
+
 def test_a_lora_adapter_is_loaded(tiny_model_path, tmp_path):
     import torch
     from peft import LoraConfig, get_peft_model

@@ -312,7 +312,7 @@ class HFPolicy(Policy):
     # ----------------------------------------------------------------- prefix cache
 
     def _lookup(self, prompt: list[int]) -> tuple[int, ...] | None:
-        """The longest cached key that is a proper prefix of ``prompt`` (removed from the cache)."""
+        """The longest cached key that is a proper prefix of ``prompt``."""
         if not self.prefix_cache:
             return None
         best = None
@@ -327,7 +327,10 @@ class HFPolicy(Policy):
         import torch
         from transformers import DynamicCache
 
-        entries = [self._cache.pop(key) if key is not None else None for key in hits]
+        # identical contexts in one batch (the same task played greedily) share one entry
+        entries = [self._cache.get(key) if key is not None else None for key in hits]
+        for key in set(hits) - {None}:
+            del self._cache[key]
         template = next(entry for entry in entries if entry is not None)
         cache = DynamicCache()
         for layer, (keys_H_L_D, _) in enumerate(template):
