@@ -11,6 +11,7 @@ from rich.table import Table
 from protege.agents.cli import eval_command, models_app, rollout_command
 from protege.distill.cli import distill_app
 from protege.play import play_interactively
+from protege.quickstart.cli import quickstart_command
 from protege.sandbox.cli import sandbox_app
 from protege.view.cli import view_command
 
@@ -87,6 +88,7 @@ def bench_command(
         raise typer.Exit(1)
 
 
+app.command("quickstart")(quickstart_command)
 app.command("rollout")(rollout_command)
 app.command("eval")(eval_command)
 app.add_typer(models_app, name="models")
