@@ -30,6 +30,7 @@ class RolloutConfig(BaseModel):
     task_type: str | None = None  # only tasks of this type (None: all)
     episodes: int = Field(20, ge=1)  # how many episodes (seeds seed .. seed+episodes-1)
     seed: int = 0  # the first environment seed (the random policy is seeded with it too)
+    distinct_tasks: bool = False  # skip seeds whose task an earlier seed already drew
     prompt_format: str = "react"  # react, tagged or tool_call
     history: int | None = Field(None, ge=0)  # None: full conversation; k: the last k steps
     list_actions: Literal["every", "start"] = "every"  # admissible actions each turn or at start
@@ -83,13 +84,38 @@ def make_engine(config: RolloutConfig, policy: Policy) -> RolloutEngine:
     return RolloutEngine(config.env_id, policy, **settings)
 
 
+def episode_seeds(config: RolloutConfig) -> list[int]:
+    """``config.episodes`` seeds from ``config.seed`` on; with ``distinct_tasks``, only seeds
+    that draw a task no earlier seed drew (seeds pick tasks at random, so a small evaluation
+    set would otherwise repeat some tasks)."""
+    if not config.distinct_tasks:
+        return list(range(config.seed, config.seed + config.episodes))
+    import gymnasium as gym
+
+    env = gym.make(config.env_id, split=config.split, task_type=config.task_type)
+    seeds: list[int] = []
+    seen: set[str] = set()
+    try:
+        limit = len(env.unwrapped.task_ids())
+        seed = config.seed
+        while len(seeds) < min(config.episodes, limit):
+            task_id = env.reset(seed=seed)[1]["task_id"]
+            if task_id not in seen:
+                seen.add(task_id)
+                seeds.append(seed)
+            seed += 1
+    finally:
+        env.close()
+    return seeds
+
+
 def rollout(config: RolloutConfig, output: str | os.PathLike[str]) -> list[Episode]:
     """Play ``config.episodes`` episodes and append them to the JSONL file ``output``."""
     policy = make_policy(config)
     try:
         engine = make_engine(config, policy)
         try:
-            seeds = range(config.seed, config.seed + config.episodes)
+            seeds = episode_seeds(config)
             return engine.run(seeds, output=output, progress=config.progress)
         finally:
             engine.close()

@@ -180,7 +180,7 @@ def evaluate_agent(
     split: str = "valid_unseen",
     history: int | None = None,
 ) -> dict[str, Any]:
-    """Greedy success on the first ``episodes`` tasks of ``split`` (the recipes' task type,
+    """Greedy success on ``episodes`` different tasks of ``split`` (the recipes' task type,
     step limit and prompt); episodes, report and plots go to ``out``. Returns the overall
     summary (:class:`~protege.eval.GroupSummary` fields)."""
     config = RolloutConfig(
@@ -191,6 +191,7 @@ def evaluate_agent(
         history=history,
         task_type=ENV["task_type"],
         episodes=episodes,
+        distinct_tasks=True,
         max_steps=ENV["max_steps"],
         num_envs=episodes,
         temperature=0.0,

@@ -155,3 +155,20 @@ def test_hf_last_k_history_keeps_each_step_context(counter_env_id, hf_policy):
             context = step.prompt_token_ids + step.action_token_ids
             recomputed = hf_policy.sequence_logprobs(context)[len(step.prompt_token_ids) :]
             assert recomputed == pytest.approx(step.action_logprobs, abs=1e-4)
+
+
+def test_distinct_task_seeds_draw_each_task_once():
+    import gymnasium as gym
+
+    from protege.agents.evaluate import RolloutConfig, episode_seeds
+
+    settings = {"env_id": "protege/Household-v0", "split": "valid_unseen"}
+    config = RolloutConfig(**settings, task_type="pick_and_place", episodes=12)
+    assert episode_seeds(config) == list(range(12))
+    seeds = episode_seeds(config.model_copy(update={"distinct_tasks": True}))
+    env = gym.make(settings["env_id"], split="valid_unseen", task_type="pick_and_place")
+    tasks = [env.reset(seed=seed)[1]["task_id"] for seed in seeds]
+    assert len(seeds) == 12 and len(set(tasks)) == 12 and seeds[0] == 0
+    assert seeds == sorted(seeds)
+    every = episode_seeds(config.model_copy(update={"distinct_tasks": True, "episodes": 10_000}))
+    assert len(every) == len(env.unwrapped.task_ids())  # capped at the split's task count
