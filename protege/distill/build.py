@@ -113,7 +113,9 @@ def build_scorer(config: DistillConfig, spec: Any, teacher: Any, tokenizer: Any)
     method has no teacher."""
     if spec.teacher == "external" and config.teacher.backend == "vllm":
         return VLLMTeacherScorer(
-            str(resolve_model_path(config.teacher.path)), top_k=spec.top_k(config.method)
+            str(resolve_model_path(config.teacher.path)),
+            top_k=spec.top_k(config.method),
+            engine_kwargs={"dtype": config.teacher.dtype},  # vLLM reads "auto" the same way
         )
     if teacher is None:
         return None
