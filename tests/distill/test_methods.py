@@ -90,11 +90,26 @@ def test_gkd_objective_is_zero_for_identical_top_k_and_positive_otherwise():
     inputs.student_topk_logp_B_T_K = same
     inputs.teacher_topk_logp_B_T_K = same
     assert opd_loss(inputs, OPDConfig(objective="gkd")).loss.item() == pytest.approx(0.0, abs=1e-6)
-    # student (0.5, 0.5) vs teacher (0.75, 0.25) with beta = 1: 0.5 log(4/3)
+    # with the tail: student (0.2, 0.2, 0.6) vs teacher (0.6, 0.2, 0.2), beta = 1:
+    # 0.2 log(1/3) + 0.6 log 3 = 0.4 log 3
     inputs.student_topk_logp_B_T_K = torch.log(torch.tensor([[[0.2, 0.2]]]))
     inputs.teacher_topk_logp_B_T_K = torch.log(torch.tensor([[[0.6, 0.2]]]))
     loss = opd_loss(inputs, OPDConfig(objective="gkd", beta=1.0)).loss
-    assert loss.item() == pytest.approx(0.5 * math.log(4 / 3))
+    assert loss.item() == pytest.approx(0.4 * math.log(3))
+
+
+@pytest.mark.parametrize("beta", [0.0, 0.5, 1.0])
+def test_gkd_objective_charges_student_mass_outside_the_teacher_top_k(beta):
+    # same shape on the top-k as the teacher, but 90% of the mass elsewhere: a renormalised
+    # top-k loss would be 0 and let the student drift to tokens the teacher rejects
+    inputs = _inputs([[-1.0]], [[-1.0]], [[0]])
+    student = torch.log(torch.tensor([[[0.075, 0.025]]])).requires_grad_()
+    inputs.student_topk_logp_B_T_K = student
+    inputs.teacher_topk_logp_B_T_K = torch.log(torch.tensor([[[0.75, 0.25]]]))
+    loss = opd_loss(inputs, OPDConfig(objective="gkd", beta=beta)).loss
+    assert loss.item() > 0.1
+    loss.backward()
+    assert (student.grad < 0).all()  # descent raises the student's top-k mass
 
 
 # ------------------------------------------------------------------------------ SOD

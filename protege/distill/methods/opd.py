@@ -10,8 +10,13 @@ fed into an importance-sampled policy-gradient loss ``-mean_t(rho_t * A_t)`` wit
 DAPO-style asymmetric). Minimising it lowers ``KL(pi_theta || pi_T)`` (reverse direction).
 
 Full-distribution form (GKD, Agarwal et al. ICLR 2024, Eq. 1 with the generalised JSD of
-Eq. 2): backpropagate ``JSD_beta(pi_T || pi_theta)`` over the teacher's top-k support at every
-student token (``beta = 1`` reverse KL, ``beta = 0`` forward KL).
+Eq. 2): backpropagate ``JSD_beta(pi_T || pi_theta)`` at every student token (``beta = 1``
+reverse KL, ``beta = 0`` forward KL) over ``K + 1`` outcomes: the teacher's top-k tokens and
+one "tail" outcome holding the rest of the vocabulary. The tail is what keeps the student's
+mass on the teacher's support: renormalising both distributions over the top-k alone ignores
+the student's mass outside it, so the student could drift to tokens the teacher rejects at no
+cost (on the Counter toy env one such update raised the sampled reverse KL from 1.5 to 5.6).
+Merging outcomes never increases a divergence, so the loss is a lower bound of the full one.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import torch
 from pydantic import BaseModel, ConfigDict, Field
 
 from protege.distill.batch import LossOutput, MethodInputs
-from protege.distill.divergences import k1, masked_mean, topk_divergence
+from protege.distill.divergences import generalized_jsd, k1, masked_mean
 
 
 def opd_advantages(
@@ -59,15 +64,28 @@ def policy_gradient_loss(
     return masked_mean(torch.maximum(pg_loss1_B_T, pg_loss2_B_T), mask_B_T)
 
 
+def with_tail(topk_logp_B_T_K: torch.Tensor, floor: float = 1e-6) -> torch.Tensor:
+    """Full-vocabulary log-probabilities of ``K`` tokens plus the rest as one outcome.
+
+    ``[B, T, K]`` -> ``[B, T, K + 1]``; the last column is ``log(1 - sum_k p_k)``, floored at
+    ``floor`` (rounding, and padded positions whose entries are not a distribution).
+    """
+    rest_B_T_1 = (1.0 - topk_logp_B_T_K.exp().sum(dim=-1, keepdim=True)).clamp_min(floor)
+    return torch.cat([topk_logp_B_T_K, rest_B_T_1.log()], dim=-1)
+
+
 def gkd_loss(
     student_topk_logp_B_T_K: torch.Tensor,
     teacher_topk_logp_B_T_K: torch.Tensor,
     mask_B_T: torch.Tensor,
     beta: float = 0.5,
 ) -> torch.Tensor:
-    """Token-mean generalised JSD over the teacher's top-k support (GKD, on-policy data)."""
-    divergence_B_T = topk_divergence(
-        student_topk_logp_B_T_K, teacher_topk_logp_B_T_K.detach(), beta=beta
+    """Token-mean generalised JSD over the teacher's top-k tokens and the tail (GKD).
+
+    Both inputs are full-vocabulary log-probabilities of the teacher's top-k token ids.
+    """
+    divergence_B_T = generalized_jsd(
+        with_tail(student_topk_logp_B_T_K), with_tail(teacher_topk_logp_B_T_K.detach()), beta
     )
     return masked_mean(divergence_B_T, mask_B_T)
 
