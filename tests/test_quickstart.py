@@ -15,7 +15,7 @@ from transformers import AutoModelForCausalLM
 
 import protege.quickstart as quickstart
 from protege.agents import models
-from protege.quickstart.recipes import teacher_dir
+from protege.quickstart import recipes
 from protege.records import read_episodes
 
 
@@ -27,7 +27,7 @@ def tiny_path() -> str:
 @pytest.mark.slow
 def test_quickstart_evaluates_three_agents_on_the_same_episodes(tmp_path, monkeypatch, tiny_path):
     monkeypatch.setenv("PROTEGE_CACHE", str(tmp_path / "cache"))
-    shutil.copytree(tiny_path, teacher_dir(tiny_path))  # a cached teacher: no teacher training
+    shutil.copytree(tiny_path, recipes.teacher_dir(tiny_path))  # cached: no teacher training
     out = tmp_path / "out"
 
     result = quickstart.run_quickstart(
@@ -54,26 +54,33 @@ def test_quickstart_evaluates_three_agents_on_the_same_episodes(tmp_path, monkey
 
 
 @pytest.mark.slow
-def test_the_teacher_is_trained_once_merged_and_then_cached(tmp_path, monkeypatch, tiny_path):
+def test_the_teacher_stages_are_trained_once_merged_and_then_cached(
+    tmp_path, monkeypatch, tiny_path
+):
     monkeypatch.setenv("PROTEGE_CACHE", str(tmp_path / "cache"))
-    recipe = quickstart.teacher_config
 
-    def small_recipe(model, output_dir):
-        config = recipe(model, output_dir)
-        config["updates"], config["rollout"]["tasks_per_update"] = 1, 2
-        return config
+    def small(recipe):
+        def stage(model, output_dir):
+            config = recipe(model, output_dir)
+            config["updates"], config["rollout"]["tasks_per_update"] = 1, 2
+            return config
 
-    monkeypatch.setattr(quickstart, "teacher_config", small_recipe)
+        return stage
+
+    monkeypatch.setattr(recipes, "TEACHER_STAGES", tuple(map(small, recipes.TEACHER_STAGES)))
     folder, cached = quickstart.ensure_teacher(tiny_path, say=lambda _: None)
-    assert not cached and (folder / "config.json").is_file()
-    assert not folder.with_name(folder.name + ".run").exists()
+    assert not cached and folder == recipes.teacher_dir(tiny_path)
+    first = recipes.teacher_dir(tiny_path, 1)
+    assert (first / "config.json").is_file() and first != folder
+    assert not list((tmp_path / "cache" / "quickstart").glob("*.run"))
 
-    base = AutoModelForCausalLM.from_pretrained(tiny_path)
-    merged = AutoModelForCausalLM.from_pretrained(folder)
     ids = torch.tensor([[1, 2, 3, 4, 5]])
-    with torch.no_grad():
-        changed = (merged(input_ids=ids).logits - base(input_ids=ids).logits).abs().max()
-    assert changed > 1e-4  # the adapter's update is folded into the weights
+    logits = []
+    for path in (tiny_path, first, folder):
+        with torch.no_grad():
+            logits.append(AutoModelForCausalLM.from_pretrained(path)(input_ids=ids).logits)
+    assert (logits[1] - logits[0]).abs().max() > 1e-4  # each stage's update is merged in
+    assert (logits[2] - logits[1]).abs().max() > 1e-4
 
     again, cached = quickstart.ensure_teacher(tiny_path, say=lambda _: None)
     assert cached and again == folder

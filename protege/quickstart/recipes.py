@@ -4,7 +4,8 @@ All three play ``pick_and_place`` tasks of ``protege/Household-v0`` with full hi
 ``react`` format and the admissible actions listed only in the system prompt (the per-turn list
 would make prompts about 2.5x longer, and prompt length is what CPU time is spent on):
 
-- :func:`teacher_config`: the teacher, SFT (LoRA) on 80 expert episodes of ``train``;
+- :func:`teacher_config` then :func:`teacher_refine_config`: the teacher, SFT (LoRA) on 80
+  expert episodes of ``train``, merged, then SFT (a new LoRA) on 64 more;
 - :func:`cold_start_config`: the student's short SFT cold start on a handful of expert
   episodes, enough to emit the action format (the zero-shot model does not);
 - :func:`sod_config`: step-wise on-policy distillation (SOD) of the cold-started student by
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -88,8 +90,31 @@ def sod_config(
     }
 
 
-def teacher_dir(model: str) -> Path:
-    """The cache folder of the merged teacher trained from ``model`` by :func:`teacher_config`."""
-    recipe = json.dumps(teacher_config(model, ""), sort_keys=True)
-    digest = hashlib.sha256(recipe.encode()).hexdigest()[:12]
-    return cache_dir() / "quickstart" / f"teacher-{Path(model).name}-{digest}"
+def teacher_refine_config(model: str, output_dir: str | Path) -> dict[str, Any]:
+    """A second SFT stage on 64 other ``train`` expert episodes (new LoRA on the merged first
+    stage), for the command grammar the first stage leaves inexact."""
+    config = teacher_config(model, output_dir)
+    config["optim"]["lr"] = 2e-4
+    config.update(updates=8, seed=1)
+    return config
+
+
+TEACHER_STAGES: tuple[Callable[[str, str | Path], dict[str, Any]], ...] = (
+    teacher_config,
+    teacher_refine_config,
+)
+"""The teacher's SFT stages; each trains a LoRA on the merged result of the one before."""
+
+
+def teacher_dir(model: str, stage: int | None = None) -> Path:
+    """The cache folder of the merged teacher after ``stage`` stages (default: all) of
+    :data:`TEACHER_STAGES` from ``model``; named by a digest of every stage's recipe."""
+    stages = TEACHER_STAGES[: len(TEACHER_STAGES) if stage is None else stage]
+    base, recipes = model, []
+    folder = Path(model)
+    for index, recipe in enumerate(stages, 1):
+        recipes.append(recipe(base, ""))
+        digest = hashlib.sha256(json.dumps(recipes, sort_keys=True).encode()).hexdigest()[:12]
+        folder = cache_dir() / "quickstart" / f"teacher{index}-{Path(model).name}-{digest}"
+        base = str(folder)
+    return folder
