@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from protege.distill.metrics import read_metrics
 from protege.eval import GroupSummary, newcombe_interval, plot_learning_curve
 from protege.quickstart import ensure_teacher, evaluate_agent, pick_model, train_config
 from protege.quickstart.recipes import cold_start_config, sod_config
@@ -93,13 +94,12 @@ def run(args: argparse.Namespace) -> None:
         final = train_config(method_config(name, model, cold, teacher, work / name, args.updates))
         train_s = time.perf_counter() - started
         evals = evaluate_splits(model, final, args.episodes, work / "eval" / name)
-        metrics = (work / name / "metrics.jsonl").read_text().splitlines()
         record = {
             "name": name,
             "updates": args.updates,
             "train_s": train_s,
             "eval": evals,
-            "metrics": [json.loads(line) for line in metrics if line.strip()],
+            "metrics": read_metrics(work / name),
         }
         target.write_text(json.dumps(record, indent=2))
     history = results / "history.json"

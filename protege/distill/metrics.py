@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,12 @@ def per_turn_kl(
         if where.any():
             out[f"kl/turn_{turn:02d}"] = float(kl_B_T[where].mean())
     return out
+
+
+def read_metrics(run_dir: str | os.PathLike[str]) -> list[dict[str, float]]:
+    """The per-update records a run's :class:`MetricsLogger` wrote to ``metrics.jsonl``."""
+    path = Path(run_dir) / "metrics.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
 def weight_stats(weights_B_T: torch.Tensor, mask_B_T: torch.Tensor) -> dict[str, float]:

@@ -98,6 +98,8 @@ def run_quickstart(
     say: Say = print,
 ) -> QuickstartResult:
     """The whole quickstart; returns its measurements (also in ``output_dir/report.json``)."""
+    from protege.distill.metrics import read_metrics  # torch: not at `protege` start-up
+
     output = Path(output_dir)
     output.mkdir(parents=True, exist_ok=True)
     seconds: dict[str, float] = {}
@@ -137,7 +139,7 @@ def run_quickstart(
     result.seconds = seconds
     summaries = {name: GroupSummary(**value) for name, value in result.evaluations.items()}
     plot_learning_curve(
-        _metrics(output / "sod" / "metrics.jsonl"),
+        read_metrics(output / "sod"),
         output / "learning_curve.png",
         evaluations=[
             ("cold-start student (eval)", 0, summaries["cold-start student"]),
@@ -199,8 +201,3 @@ def evaluate_agent(
         max_new_tokens=ROLLOUT["max_new_tokens"],
     )
     return evaluate(config, out).overall.model_dump()
-
-
-def _metrics(path: Path) -> list[dict[str, float]]:
-    """The per-update records of a distill run's ``metrics.jsonl``."""
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
