@@ -31,6 +31,7 @@ class RolloutConfig(BaseModel):
     episodes: int = Field(20, ge=1)  # how many episodes (seeds seed .. seed+episodes-1)
     seed: int = 0  # the first environment seed (the random policy is seeded with it too)
     distinct_tasks: bool = False  # skip seeds whose task an earlier seed already drew
+    tasks: list[str] | None = None  # only these task ids: seed s plays tasks[s % len(tasks)]
     prompt_format: str = "react"  # react, tagged or tool_call
     history: int | None = Field(None, ge=0)  # None: full conversation; k: the last k steps
     list_actions: Literal["every", "start"] = "every"  # admissible actions each turn or at start
@@ -76,6 +77,7 @@ def make_engine(config: RolloutConfig, policy: Policy) -> RolloutEngine:
         "max_steps": config.max_steps,
         "split": config.split,
         "task_type": config.task_type,
+        "tasks": config.tasks,
     }
     if config.ray:
         from protege.agents.ray_engine import RayRolloutEngine
@@ -90,6 +92,8 @@ def episode_seeds(config: RolloutConfig) -> list[int]:
     set would otherwise repeat some tasks)."""
     if not config.distinct_tasks:
         return list(range(config.seed, config.seed + config.episodes))
+    if config.tasks is not None:  # consecutive seeds cycle through the list
+        return list(range(config.seed, config.seed + min(config.episodes, len(config.tasks))))
     import gymnasium as gym
 
     env = gym.make(config.env_id, split=config.split, task_type=config.task_type)

@@ -67,6 +67,8 @@ class RolloutEngine:
         num_envs: how many episodes run in lockstep (the policy's batch size).
         max_steps: the per-episode step limit (parse failures count); None: the env default.
         split, task_type: passed to ``gymnasium.make``.
+        tasks: play only these task ids of the split: seed ``s`` plays ``tasks[s % len(tasks)]``
+            (e.g. to overfit a handful of tasks); None: ``reset(seed=s)`` draws the task.
         env_kwargs: more keyword arguments for ``gymnasium.make``.
         pool: an :class:`EnvPool` to use instead of a local one (e.g. Ray actors).
     """
@@ -83,6 +85,7 @@ class RolloutEngine:
         max_steps: int | None = None,
         split: str = "train",
         task_type: str | None = None,
+        tasks: Sequence[str] | None = None,
         env_kwargs: dict[str, Any] | None = None,
         pool: EnvPool | None = None,
     ) -> None:
@@ -92,6 +95,8 @@ class RolloutEngine:
             raise ValueError(f"history must be None (full) or k >= 0, got {history}")
         if list_actions not in ("every", "start"):
             raise ValueError(f"list_actions must be 'every' or 'start', got {list_actions!r}")
+        if tasks is not None and not tasks:
+            raise ValueError("tasks must name at least one task id (or be None for all)")
         self.env_id = env_id
         self.policy = policy
         self.format = get_format(prompt_format)
@@ -99,6 +104,7 @@ class RolloutEngine:
         self.list_actions = list_actions
         self.split = split
         self.task_type = task_type
+        self.tasks = list(tasks) if tasks is not None else None
         self.env_kwargs = {"split": split, "task_type": task_type, **(env_kwargs or {})}
         if max_steps is not None:
             self.env_kwargs["max_steps"] = max_steps
@@ -129,7 +135,7 @@ class RolloutEngine:
                 free = [slot for slot in range(self.num_envs) if slot not in live]
                 starting = [(slot, queue.pop(0)) for slot in free[: len(queue)]]
                 if starting:
-                    requests = [(slot, seed, None) for slot, (_, seed) in starting]
+                    requests = [(slot, seed, self._options(seed)) for slot, (_, seed) in starting]
                     results = self.pool.reset(requests, self.policy.needs_expert)
                     for (slot, (order, seed)), result in zip(starting, results, strict=True):
                         live[slot] = (order, self._begin(slot, seed, result))
@@ -153,6 +159,12 @@ class RolloutEngine:
         self.pool.close()
 
     # ----------------------------------------------------------------- one episode
+
+    def _options(self, seed: int | None) -> dict[str, Any] | None:
+        """``reset`` options: the task of ``seed`` when the engine plays a fixed task list."""
+        if self.tasks is None:
+            return None
+        return {"task_id": self.tasks[(seed or 0) % len(self.tasks)]}
 
     def _begin(self, slot: int, seed: int | None, result: EnvResult) -> _Live:
         info = result.info

@@ -97,6 +97,8 @@ class EnvConfig(Section):
     task_type: str | None = None
     # step limit per episode; null = the environment's default
     max_steps: int | None = Field(None, ge=1)
+    # only these task ids of the split (e.g. to overfit a handful); null = every task
+    tasks: list[str] | None = Field(None, min_length=1)
 
 
 class RolloutConfig(Section):
@@ -150,6 +152,8 @@ class EvalConfig(Section):
     split: str = "valid_seen"
     # episodes per evaluation (seeds 0..n-1); 0 = no evaluation
     episodes: int = Field(10, ge=0)
+    # only these task ids of the split (seed s plays the (s mod n)-th); null = every task
+    tasks: list[str] | None = Field(None, min_length=1)
     # sampling temperature for evaluation (0 = greedy)
     temperature: float = Field(0.0, ge=0.0)
 

@@ -135,13 +135,13 @@ class PlanContext(_PrivilegedContext):
         super().__init__(tokenizer, prompt_format)
         self.template = method.plan_template
         self.env = env
-        self.cache: dict[tuple[str, int | None], list[str]] = {}
+        self.cache: dict[tuple[str, str, int | None], list[str]] = {}
 
     def text(self, episode: Episode) -> str:
         """The numbered expert plan in the method's template."""
         from protege.distill.methods.opsd import plan_text
 
-        key = (episode.env_id, episode.seed)
+        key = (episode.env_id, episode.task_id, episode.seed)
         if key not in self.cache:
             if episode.seed is None:
                 raise ContextError(f"episode {episode.task_id!r} has no seed to replay the expert")
@@ -150,6 +150,7 @@ class PlanContext(_PrivilegedContext):
                 episode.seed,
                 episode.split or self.env.split,
                 self.env.task_type,
+                episode.task_id,
                 **({"max_steps": self.env.max_steps} if self.env.max_steps else {}),
             )
         return plan_text(self.cache[key], self.template)

@@ -82,12 +82,20 @@ class PrefixPolicy(Policy):
 
 
 def expert_plan(
-    env_id: str, seed: int, split: str = "train", task_type: str | None = None, **kwargs: Any
+    env_id: str,
+    seed: int,
+    split: str = "train",
+    task_type: str | None = None,
+    task_id: str | None = None,
+    **kwargs: Any,
 ) -> list[str]:
-    """The expert's actions from ``reset(seed=seed)``, played on a fresh copy of the env."""
+    """The expert's actions from ``reset(seed=seed)`` (on task ``task_id`` if given), played on
+    a fresh copy of the env."""
     env = gym.make(env_id, split=split, task_type=task_type, **kwargs)
+    options = {"task_id": task_id} if task_id is not None else None
     try:
-        return [step.action for step in play_episode(env, ExpertAgent(), seed=seed).steps]
+        episode = play_episode(env, ExpertAgent(), seed=seed, options=options)
+        return [step.action for step in episode.steps]
     finally:
         env.close()
 
@@ -103,8 +111,10 @@ def play(
     prompt_format: str,
     num_envs: int,
     list_actions: Literal["every", "start"] = "every",
+    tasks: Sequence[str] | None = None,
 ) -> list[Episode]:
-    """Play one full-history, token-exact episode per seed with ``policy``."""
+    """Play one full-history, token-exact episode per seed with ``policy`` (seed ``s`` on
+    ``tasks[s % len(tasks)]`` when a task list is given)."""
     engine = RolloutEngine(
         env_id,
         policy,
@@ -115,6 +125,7 @@ def play(
         max_steps=max_steps,
         split=split,
         task_type=task_type,
+        tasks=tasks,
     )
     try:
         with torch.no_grad():

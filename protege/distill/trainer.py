@@ -157,7 +157,10 @@ def training_policy(run: Run, curriculum: Curriculum, seeds: list[int]) -> tuple
     if curriculum.expert_prefix is not None:
         env = config.env
         for seed in seeds:
-            plan = expert_plan(env.env_id, seed, env.split, env.task_type, max_steps=run.max_steps)
+            task_id = env.tasks[seed % len(env.tasks)] if env.tasks else None
+            plan = expert_plan(
+                env.env_id, seed, env.split, env.task_type, task_id, max_steps=run.max_steps
+            )
             prefixes[seed] = curriculum.expert_prefix(len(plan))
         policy = PrefixPolicy(expert, student, lambda seed: prefixes.get(seed, 0))
     return policy, prefixes
@@ -179,6 +182,7 @@ def collect(run: Run, update: int, curriculum: Curriculum) -> tuple[list[Episode
         prompt_format=config.rollout.prompt_format,
         num_envs=config.rollout.num_envs,
         list_actions=config.rollout.list_actions,
+        tasks=config.env.tasks,
     )
     for episode in episodes:
         if prefixes:
@@ -333,6 +337,7 @@ def evaluate(run: Run) -> dict[str, float]:
         prompt_format=config.rollout.prompt_format,
         num_envs=config.rollout.num_envs,
         list_actions=config.rollout.list_actions,
+        tasks=config.eval.tasks,
     )
     return {"eval/success": sum(e.won for e in episodes) / len(episodes)}
 

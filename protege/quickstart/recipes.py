@@ -99,9 +99,18 @@ def teacher_refine_config(model: str, output_dir: str | Path) -> dict[str, Any]:
     return config
 
 
+def teacher_third_config(model: str, output_dir: str | Path) -> dict[str, Any]:
+    """A third SFT stage on 96 other ``train`` expert episodes: after two stages the teacher
+    still names receptacles the room lacks and loops over ones it has searched."""
+    config = teacher_config(model, output_dir)
+    config.update(updates=12, seed=2)
+    return config
+
+
 TEACHER_STAGES: tuple[Callable[[str, str | Path], dict[str, Any]], ...] = (
     teacher_config,
     teacher_refine_config,
+    teacher_third_config,
 )
 """The teacher's SFT stages; each trains a LoRA on the merged result of the one before."""
 

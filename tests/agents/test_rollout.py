@@ -7,6 +7,7 @@ import pytest
 from protege.agents.formats import build_messages, get_format
 from protege.agents.policies import ExpertPolicy, Generation, Policy, RandomPolicy
 from protege.agents.rollout import RolloutEngine
+from protege.errors import UnknownTaskError
 from protege.records import read_episodes
 
 
@@ -172,3 +173,23 @@ def test_distinct_task_seeds_draw_each_task_once():
     assert seeds == sorted(seeds)
     every = episode_seeds(config.model_copy(update={"distinct_tasks": True, "episodes": 10_000}))
     assert len(every) == len(env.unwrapped.task_ids())  # capped at the split's task count
+
+
+def test_a_task_list_makes_seed_s_play_task_s_mod_n():
+    tasks = ["train/pick_and_place/0004", "train/pick_and_place/0003"]
+    engine = RolloutEngine(
+        "protege/Household-v0", ExpertPolicy(), num_envs=3, split="train", tasks=tasks
+    )
+    episodes = engine.run([0, 1, 2, 7], progress=False)
+    assert [e.task_id for e in episodes] == [tasks[0], tasks[1], tasks[0], tasks[1]]
+    assert all(e.won for e in episodes)
+
+
+def test_an_unknown_task_in_the_list_is_refused_with_its_name():
+    engine = RolloutEngine(
+        "protege/Household-v0", ExpertPolicy(), split="train", tasks=["train/pick_and_place/99999"]
+    )
+    with pytest.raises(UnknownTaskError, match="99999"):
+        engine.run(1, progress=False)
+    with pytest.raises(ValueError, match="at least one task"):
+        RolloutEngine("protege/Household-v0", ExpertPolicy(), tasks=[])
