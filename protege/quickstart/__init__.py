@@ -95,7 +95,7 @@ def run_quickstart(
     model: str = "smollm2",
     episodes: int = 12,
     updates: int = 6,
-    cold_start_episodes: int = 4,
+    cold_start_episodes: int = 8,
     retrain_teacher: bool = False,
     say: Say = print,
 ) -> QuickstartResult:

@@ -55,8 +55,8 @@ def teacher_config(model: str, output_dir: str | Path) -> dict[str, Any]:
     }
 
 
-def cold_start_config(model: str, output_dir: str | Path, episodes: int = 4) -> dict[str, Any]:
-    """SFT on ``episodes`` expert episodes, two passes (8 optimiser steps for 4 episodes)."""
+def cold_start_config(model: str, output_dir: str | Path, episodes: int = 8) -> dict[str, Any]:
+    """SFT on ``episodes`` expert episodes, two passes (16 optimiser steps for 8 episodes)."""
     return {
         "method": {"name": "sft"},
         "student": {"path": model, "lora": LORA, "device": "cpu"},
@@ -81,7 +81,7 @@ def sod_config(
         "teacher": {"path": str(teacher), "device": "cpu"},
         "env": ENV,
         "rollout": {**ROLLOUT, "tasks_per_update": 4, "num_envs": 4, "temperature": 1.0},
-        "optim": {"lr": 2e-4, "minibatch_size": 2},
+        "optim": {"lr": 1e-3, "minibatch_size": 2},
         "updates": updates,
         "seed": 2,
         "output_dir": str(output_dir),
