@@ -96,6 +96,26 @@ def test_b2f_prefix_is_played_by_the_expert_and_not_trained(tmp_path, tiny_teach
             assert step.action_logprobs is not None
 
 
+def test_a_task_list_restricts_the_rollouts_and_the_expert_prefix(tmp_path, tiny_teacher_path):
+    from protege.distill.rollouts import expert_plan
+
+    task = "small-4"  # target 5: the longest walk of the small tasks
+    config = tiny_config(
+        tmp_path,
+        {"name": "tcod", "variant": "b2f", "eta": 100},
+        tiny_teacher_path,
+        env={"max_steps": 6, "tasks": [task]},
+        log={"samples_every": 1, "samples_per_file": 4},
+        updates=1,
+    )
+    train(config)
+    episodes = read_episodes(tmp_path / "run" / "samples" / "update_000001.jsonl")
+    assert {episode.task_id for episode in episodes} == {task}
+    for episode in episodes:
+        plan = expert_plan("protege-test/Counter-v0", episode.seed, "train", "small", task)
+        assert episode.metadata["expert_prefix"] == len(plan) - 1
+
+
 def test_samples_carry_teacher_logprobs(tmp_path, tiny_teacher_path):
     config = tiny_config(
         tmp_path, {"name": "opd"}, tiny_teacher_path, log={"samples_every": 2}, updates=2
