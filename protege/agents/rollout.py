@@ -162,9 +162,8 @@ class RolloutEngine:
 
     def _options(self, seed: int | None) -> dict[str, Any] | None:
         """``reset`` options: the task of ``seed`` when the engine plays a fixed task list."""
-        if self.tasks is None:
-            return None
-        return {"task_id": self.tasks[(seed or 0) % len(self.tasks)]}
+        task_id = task_for_seed(self.tasks, seed)
+        return None if task_id is None else {"task_id": task_id}
 
     def _begin(self, slot: int, seed: int | None, result: EnvResult) -> _Live:
         info = result.info
@@ -292,6 +291,14 @@ class RolloutEngine:
             else:
                 state.conversation.add_user(message)
         return False
+
+
+def task_for_seed(tasks: Sequence[str] | None, seed: int | None) -> str | None:
+    """The task a seed plays from a fixed task list (``tasks[seed % len(tasks)]``); None
+    without a list, when ``reset(seed=seed)`` draws the task."""
+    if not tasks:
+        return None
+    return tasks[(seed or 0) % len(tasks)]
 
 
 def _progress(total: int, enabled: bool, label: str) -> Any:

@@ -22,6 +22,7 @@ import torch
 
 from protege.agents.formats import get_format
 from protege.agents.policies.hf import HFPolicy, pick_device
+from protege.agents.rollout import task_for_seed
 from protege.distill import distributed
 from protege.distill.batch import MethodInputs
 from protege.distill.batching import Collated, Row, collate, episode_row, minibatches
@@ -157,7 +158,7 @@ def training_policy(run: Run, curriculum: Curriculum, seeds: list[int]) -> tuple
     if curriculum.expert_prefix is not None:
         env = config.env
         for seed in seeds:
-            task_id = env.tasks[seed % len(env.tasks)] if env.tasks else None
+            task_id = task_for_seed(env.tasks, seed)
             plan = expert_plan(
                 env.env_id, seed, env.split, env.task_type, task_id, max_steps=run.max_steps
             )

@@ -72,7 +72,7 @@ def pick_model(model: str, say: Say) -> str:
 
 def ensure_teacher(model: str, say: Say, retrain: bool = False) -> tuple[Path, bool]:
     """The merged teacher model folder for ``model``: every stage of
-    :data:`~protege.quickstart.recipes.TEACHER_STAGES` trained (about 45 min on 2 CPU cores),
+    :data:`~protege.quickstart.recipes.TEACHER_STAGES` trained (about 55 min on 2 CPU cores),
     merged and cached on first use. Returns the folder and whether it was cached."""
     final = recipes.teacher_dir(model)
     if (final / "config.json").is_file() and not retrain:
@@ -95,7 +95,7 @@ def run_quickstart(
     model: str = "smollm2",
     episodes: int = 12,
     updates: int = 6,
-    cold_start_episodes: int = 8,
+    cold_start_episodes: int = recipes.COLD_START_EPISODES,
     retrain_teacher: bool = False,
     say: Say = print,
 ) -> QuickstartResult:

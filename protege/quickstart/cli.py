@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from protege.quickstart import QuickstartResult, run_quickstart
+from protege.quickstart import QuickstartResult, recipes, run_quickstart
 
 console = Console()
 
@@ -19,7 +19,9 @@ def quickstart_command(
     model: str = typer.Option("smollm2", help="smollm2, tiny, or a local model folder."),
     episodes: int = typer.Option(12, min=1, help="valid_unseen evaluation episodes per agent."),
     updates: int = typer.Option(6, min=1, help="SOD updates (4 episodes each)."),
-    cold_start_episodes: int = typer.Option(8, min=1, help="Expert episodes for the cold start."),
+    cold_start_episodes: int = typer.Option(
+        recipes.COLD_START_EPISODES, min=1, help="Expert episodes for the cold start."
+    ),
     retrain_teacher: bool = typer.Option(False, help="Train the teacher again (ignore the cache)."),
 ) -> None:
     """Cold-start a small student, distil it on-policy from a teacher, evaluate both, offline.

@@ -55,7 +55,13 @@ def teacher_config(model: str, output_dir: str | Path) -> dict[str, Any]:
     }
 
 
-def cold_start_config(model: str, output_dir: str | Path, episodes: int = 8) -> dict[str, Any]:
+COLD_START_EPISODES = 8
+"""Expert episodes of the student's SFT cold start (4 left it unable to act at all)."""
+
+
+def cold_start_config(
+    model: str, output_dir: str | Path, episodes: int = COLD_START_EPISODES
+) -> dict[str, Any]:
     """SFT on ``episodes`` expert episodes, two passes (16 optimiser steps for 8 episodes)."""
     return {
         "method": {"name": "sft"},
