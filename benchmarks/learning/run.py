@@ -18,16 +18,19 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from protege.agents.evaluate import episode_seeds
 from protege.distill.metrics import read_metrics
 from protege.eval import GroupSummary, newcombe_interval, plot_learning_curve
-from protege.quickstart import ensure_teacher, evaluate_agent, pick_model, train_config
-from protege.quickstart.recipes import cold_start_config, sod_config
+from protege.quickstart import ensure_teacher, eval_config, evaluate_agent, pick_model, train_config
+from protege.quickstart.recipes import cold_start_config, on_device, sod_config
 
 HERE = Path(__file__).resolve().parent
 CONFIGS = HERE / "configs"
@@ -50,11 +53,43 @@ def merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 
 def method_config(
-    name: str, model: str, cold: Path, teacher: Path, out: Path, updates: int
+    name: str,
+    model: str,
+    cold: Path,
+    teacher: Path,
+    out: Path,
+    updates: int,
+    device: str = "cpu",
+    eval_every: int = 0,
+    eval_tasks: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The quickstart's SOD recipe with the method block and overrides of ``configs/NAME``."""
+    """The quickstart's SOD recipe with the method block and overrides of ``configs/NAME``,
+    on ``device``; with ``eval_every``, greedy success on ``eval_tasks`` (valid_unseen) is
+    measured every that many updates."""
     override = yaml.safe_load((CONFIGS / f"{name}.yaml").read_text()) or {}
-    return merged(sod_config(model, cold, teacher, out, updates), override)
+    config = on_device(merged(sod_config(model, cold, teacher, out, updates), override), device)
+    if eval_every and eval_tasks:
+        config["eval"] = {
+            "every": eval_every,
+            "split": "valid_unseen",
+            "episodes": len(eval_tasks),
+            "tasks": eval_tasks,
+        }
+        # one batch for the whole evaluation (training rollouts use tasks_per_update envs)
+        config["rollout"]["num_envs"] = max(config["rollout"]["num_envs"], len(eval_tasks))
+    return config
+
+
+def evaluation_tasks(episodes: int) -> list[str]:
+    """The task ids of the ``valid_unseen`` evaluation: the tasks :func:`evaluate_agent` plays."""
+    import gymnasium as gym
+
+    config = eval_config("unused", None, episodes)
+    env = gym.make(config.env_id, split=config.split, task_type=config.task_type)
+    try:
+        return [env.reset(seed=seed)[1]["task_id"] for seed in episode_seeds(config)]
+    finally:
+        env.close()
 
 
 def evaluate_splits(model: str, adapter: Path | None, episodes: int, out: Path) -> dict:
@@ -65,15 +100,45 @@ def evaluate_splits(model: str, adapter: Path | None, episodes: int, out: Path) 
     }
 
 
+def prepare(args: argparse.Namespace) -> tuple[str, Path, Path]:
+    """The base model, the teacher and the cold-started adapter (each made once, then cached)."""
+    model = pick_model(args.model, print)
+    teacher, _ = ensure_teacher(model, print, device=args.device)
+    cold = args.work / "cold-start" / "final"
+    if not cold.is_dir():
+        config = cold_start_config(model, args.work / "cold-start")
+        cold = train_config(on_device(config, args.device))
+    return model, teacher, cold
+
+
+def train_method(args: argparse.Namespace, name: str) -> None:
+    """Train one method from the cold start, evaluate it on both splits, write its result."""
+    model, teacher, cold = prepare(args)
+    work = args.work
+    tasks = evaluation_tasks(args.episodes) if args.eval_every else None
+    config = method_config(
+        name, model, cold, teacher, work / name, args.updates, args.device, args.eval_every, tasks
+    )
+    print(f"== {name}")
+    started = time.perf_counter()
+    final = train_config(config)
+    train_s = time.perf_counter() - started
+    record = {
+        "name": name,
+        "updates": args.updates,
+        "device": args.device,
+        "train_s": train_s,
+        "eval": evaluate_splits(model, final, args.episodes, work / "eval" / name),
+        "metrics": read_metrics(work / name),
+    }
+    (args.out / f"{name}.json").write_text(json.dumps(record, indent=2))
+
+
 def run(args: argparse.Namespace) -> None:
-    """Train and evaluate whatever has no result file yet."""
+    """Train and evaluate whatever has no result file yet (``--jobs`` methods at a time)."""
     results, work = args.out, args.work
     results.mkdir(parents=True, exist_ok=True)
-    model = pick_model("smollm2", print)
-    teacher, _ = ensure_teacher(model, print)
-    cold = work / "cold-start" / "final"
-    if not cold.is_dir():
-        cold = train_config(cold_start_config(model, work / "cold-start"))
+    model, teacher, cold = prepare(args)
     agents: dict[str, tuple[str, Path | None]] = {
         "cold-start": (model, cold),
         "teacher": (str(teacher), None),
@@ -85,23 +150,15 @@ def run(args: argparse.Namespace) -> None:
             evals = evaluate_splits(path, adapter, args.episodes, work / "eval" / name)
             record = {"name": name, "eval": evals, "eval_s": time.perf_counter() - started}
             target.write_text(json.dumps(record, indent=2))
-    for name in args.methods:
-        target = results / f"{name}.json"
-        if target.exists():
-            continue
-        print(f"== {name}")
-        started = time.perf_counter()
-        final = train_config(method_config(name, model, cold, teacher, work / name, args.updates))
-        train_s = time.perf_counter() - started
-        evals = evaluate_splits(model, final, args.episodes, work / "eval" / name)
-        record = {
-            "name": name,
-            "updates": args.updates,
-            "train_s": train_s,
-            "eval": evals,
-            "metrics": read_metrics(work / name),
-        }
-        target.write_text(json.dumps(record, indent=2))
+    pending = [name for name in args.methods if not (results / f"{name}.json").exists()]
+    if args.jobs > 1:  # one process per method; spawn, since CUDA does not survive a fork
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(args.jobs, mp_context=context) as pool:
+            for future in [pool.submit(train_method, args, name) for name in pending]:
+                future.result()
+    else:
+        for name in pending:
+            train_method(args, name)
     history = results / "history.json"
     if not history.exists():
         window = {
@@ -164,6 +221,7 @@ def report(results: Path) -> Path:
         for name, summary in history.items():
             full = records[name]["eval"]["valid_unseen"]
             lines.append(f"| {name} | {_cell(full)} | {_cell(summary)} |")
+    lines += _curve_table(records)
     lines += ["", "`*`: the difference's 95% Newcombe interval excludes 0."]
     path = results / "RESULTS.md"
     path.write_text("\n".join(lines) + "\n")
@@ -171,6 +229,27 @@ def report(results: Path) -> Path:
         if record.get("metrics"):
             plot_curve(name, record, records, results / f"curve_{name}.png")
     return path
+
+
+def _curve_table(records: dict[str, Any]) -> list[str]:
+    """Greedy valid_unseen success measured during training (``--eval-every``), per method."""
+    curves = {
+        name: [(m["update"], m["eval/success"]) for m in record.get("metrics", [])
+               if "eval/success" in m]
+        for name, record in records.items()
+    }  # fmt: skip
+    curves = {name: points for name, points in curves.items() if points}
+    if not curves:
+        return []
+    updates = sorted({update for points in curves.values() for update, _ in points})
+    lines = ["", "valid_unseen success during training, by update:", ""]
+    lines += ["| method | " + " | ".join(str(u) for u in updates) + " |"]
+    lines += ["| --- " * (len(updates) + 1) + "|"]
+    for name, points in curves.items():
+        by_update = dict(points)
+        cells = [f"{by_update[u]:.0%}" if u in by_update else "" for u in updates]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def plot_curve(name: str, record: dict, records: dict, path: Path) -> None:
@@ -197,6 +276,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "results")
     parser.add_argument("--work", type=Path, default=Path("learning-runs"))
     parser.add_argument("--report", action="store_true", help="only rewrite RESULTS.md")
+    parser.add_argument("--device", default="cpu", help="cpu, cuda or auto (every model)")
+    parser.add_argument("--jobs", type=int, default=1, help="methods trained at once")
+    parser.add_argument(
+        "--eval-every", type=int, default=0, help="valid_unseen success every N updates too"
+    )
+    parser.add_argument("--model", default="smollm2", help="smollm2, tiny or a model folder")
     args = parser.parse_args()
     args.methods = METHODS if args.methods == "all" else args.methods.split(",")
     unknown = sorted(set(args.methods) - set(METHODS))

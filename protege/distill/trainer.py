@@ -351,6 +351,7 @@ def run_update(run: Run, update: int) -> tuple[dict[str, float], list[Episode]]:
     started = time.perf_counter()
     curriculum = run.spec.curriculum(update, run.config.method, run.max_steps)
     episodes, groups = collect(run, update, curriculum)
+    rolled_out = time.perf_counter()
     scores = score(run, episodes)
     rows = [
         episode_row(episode, group, None if scores is None else scores[index])
@@ -358,6 +359,7 @@ def run_update(run: Run, update: int) -> tuple[dict[str, float], list[Episode]]:
     ]
     if run.spec.rollout == "student":  # importance ratios need the sampling policy's log-probs
         behaviour_logprobs(run, rows)
+    scored = time.perf_counter()
     metrics = rollout_metrics(run, episodes, rows)
     metrics.update(optimise(run, rows, update))
     ema_update(run)
@@ -368,6 +370,8 @@ def run_update(run: Run, update: int) -> tuple[dict[str, float], list[Episode]]:
         {
             "tokens_per_s": tokens / elapsed,
             "time/update_s": elapsed,
+            "time/rollout_s": rolled_out - started,
+            "time/score_s": scored - rolled_out,  # teacher and behaviour log-probs
             "lr": run.scheduler.get_last_lr()[0],
             "curriculum/depth": float(curriculum.max_student_steps or run.max_steps),
         }

@@ -70,10 +70,13 @@ def pick_model(model: str, say: Say) -> str:
         return str(prepare_tiny_model())
 
 
-def ensure_teacher(model: str, say: Say, retrain: bool = False) -> tuple[Path, bool]:
+def ensure_teacher(
+    model: str, say: Say, retrain: bool = False, device: str = "cpu"
+) -> tuple[Path, bool]:
     """The merged teacher model folder for ``model``: every stage of
-    :data:`~protege.quickstart.recipes.TEACHER_STAGES` trained (about 55 min on 2 CPU cores),
-    merged and cached on first use. Returns the folder and whether it was cached."""
+    :data:`~protege.quickstart.recipes.TEACHER_STAGES` trained on ``device`` (about 55 min on
+    2 CPU cores), merged and cached on first use. Returns the folder and whether it was
+    cached."""
     final = recipes.teacher_dir(model)
     if (final / "config.json").is_file() and not retrain:
         return final, True
@@ -83,7 +86,7 @@ def ensure_teacher(model: str, say: Say, retrain: bool = False) -> tuple[Path, b
         if retrain or not (folder / "config.json").is_file():
             say(f"Training the teacher once (SFT stage {index}), cached in {folder}")
             run_dir = folder.with_name(folder.name + ".run")
-            _merge(base, train_config(recipe(base, run_dir)), folder)
+            _merge(base, train_config(recipes.on_device(recipe(base, run_dir), device)), folder)
             shutil.rmtree(run_dir, ignore_errors=True)
         base = str(folder)
     return final, False

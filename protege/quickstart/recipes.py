@@ -121,6 +121,16 @@ TEACHER_STAGES: tuple[Callable[[str, str | Path], dict[str, Any]], ...] = (
 """The teacher's SFT stages; each trains a LoRA on the merged result of the one before."""
 
 
+def on_device(config: dict[str, Any], device: str) -> dict[str, Any]:
+    """``config`` with its student and teacher moved to ``device`` ("cpu", "cuda", "auto").
+
+    The recipes name "cpu"; the device is not part of a recipe's identity (its cache name)."""
+    for role in ("student", "teacher"):
+        if role in config:
+            config[role] = {**config[role], "device": device}
+    return config
+
+
 def teacher_dir(model: str, stage: int | None = None) -> Path:
     """The cache folder of the merged teacher after ``stage`` stages (default: all) of
     :data:`TEACHER_STAGES` from ``model``; named by a digest of every stage's recipe."""
