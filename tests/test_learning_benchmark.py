@@ -37,3 +37,26 @@ def test_a_method_block_is_replaced_and_other_blocks_are_merged():
     base = {"method": {"name": "sod", "delta": 0.2}, "rollout": {"a": 1, "b": 2}}
     out = LEARNING.merged(base, {"method": {"name": "opd"}, "rollout": {"b": 3}})
     assert out == {"method": {"name": "opd"}, "rollout": {"a": 1, "b": 3}}
+
+
+def test_device_and_evaluation_during_training_reach_the_config(tmp_path):
+    tasks = LEARNING.evaluation_tasks(3)
+    data = LEARNING.method_config(
+        "sod", "smollm2", tmp_path / "cold", tmp_path / "t", tmp_path, 6, "cuda", 2, tasks
+    )
+    config = parse_config(data)
+    assert (config.student.device, config.teacher.device) == ("cuda", "cuda")
+    assert (config.eval.every, config.eval.split, config.eval.tasks) == (2, "valid_unseen", tasks)
+    assert config.eval.episodes == 3 and config.rollout.num_envs >= 3
+    assert config.rollout.tasks_per_update == 4  # the training budget is unchanged
+
+
+def test_evaluation_tasks_are_the_tasks_the_final_evaluation_plays(tmp_path):
+    from protege.agents.evaluate import rollout
+    from protege.quickstart import eval_config
+
+    tasks = LEARNING.evaluation_tasks(5)
+    config = eval_config("unused", None, 5).model_copy(update={"policy": "expert"})
+    played = rollout(config, tmp_path / "episodes.jsonl")
+    assert tasks == [episode.task_id for episode in played]
+    assert len(set(tasks)) == 5
