@@ -60,3 +60,10 @@ def test_evaluation_tasks_are_the_tasks_the_final_evaluation_plays(tmp_path):
     played = rollout(config, tmp_path / "episodes.jsonl")
     assert tasks == [episode.task_id for episode in played]
     assert len(set(tasks)) == 5
+
+
+def test_the_quickstart_recipe_is_one_of_the_benchmark_configs(tmp_path):
+    from protege.quickstart.recipes import distill_config
+
+    args = ("smollm2", tmp_path / "cold", tmp_path / "t", tmp_path, 6)
+    assert LEARNING.method_config("opd_fkl_quickstart", *args) == distill_config(*args)

@@ -35,7 +35,7 @@ def test_quickstart_evaluates_three_agents_on_the_same_episodes(tmp_path, monkey
     )
 
     assert result.teacher_cached
-    assert list(result.evaluations) == ["cold-start student", "distilled student (SOD)", "teacher"]
+    assert list(result.evaluations) == ["cold-start student", "distilled student (OPD)", "teacher"]
     task_ids = []
     for folder in ("cold-start", "distilled", "teacher"):
         episodes = read_episodes(out / "eval" / folder / "episodes.jsonl")
@@ -45,9 +45,9 @@ def test_quickstart_evaluates_three_agents_on_the_same_episodes(tmp_path, monkey
     assert task_ids[0] == task_ids[1] == task_ids[2]
     report = json.loads((out / "report.json").read_text())
     assert report["evaluations"]["teacher"]["episodes"] == 2
-    assert set(report["seconds"]) >= {"teacher", "on-policy distillation (SOD)"}
+    assert set(report["seconds"]) >= {"teacher", "on-policy distillation (OPD)"}
     records = [
-        json.loads(line) for line in (out / "sod" / "metrics.jsonl").read_text().splitlines()
+        json.loads(line) for line in (out / "opd" / "metrics.jsonl").read_text().splitlines()
     ]
     assert len(records) == 1 and records[0]["kl/mean"] >= 0.0
     assert (out / "learning_curve.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

