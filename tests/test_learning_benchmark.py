@@ -67,3 +67,39 @@ def test_the_quickstart_recipe_is_one_of_the_benchmark_configs(tmp_path):
 
     args = ("smollm2", tmp_path / "cold", tmp_path / "t", tmp_path, 6)
     assert LEARNING.method_config("opd_fkl_quickstart", *args) == distill_config(*args)
+
+
+def _first_word_script():
+    spec = importlib.util.spec_from_file_location("first_word", SCRIPT.parent / "first_word.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_first_word_reads_the_probability_of_the_word_the_episode_wrote():
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from protege.agents import models
+    from protege.distill.logprobs import token_logprobs
+    from protege.distill.rollouts import TokenExpertPolicy, play
+
+    path = str(models.prepare_tiny_model())
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForCausalLM.from_pretrained(path).eval()
+    episodes = play(
+        TokenExpertPolicy(tokenizer), "protege/Household-v0", [0], split="valid_unseen",
+        task_type="pick_and_place", max_steps=6, prompt_format="react", num_envs=1,
+    )  # fmt: skip
+    probs = _first_word_script().word_probabilities(model, episodes, tokenizer)
+
+    episode = episodes[0]
+    ids = torch.tensor([episode.tokens.token_ids])
+    logp = token_logprobs(model, ids, torch.ones_like(ids), torch.ones_like(ids, dtype=torch.bool))
+    words = [step.action.split(" ")[0] for step in episode.steps]
+    assert len(probs["go"]) == len(words) == len(episode.tokens.spans)
+    for index, (span, word) in enumerate(zip(episode.tokens.spans, words, strict=True)):
+        action = episode.tokens.token_ids[span.start : span.end]
+        verb_at = span.start + action.index(tokenizer(":")["input_ids"][0]) + 1
+        expected = float(logp.logp_B_T[0, verb_at].exp())
+        assert abs(probs[word][index] - expected) < 1e-4  # the word the expert wrote, there
