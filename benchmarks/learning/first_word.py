@@ -49,10 +49,11 @@ def word_probabilities(model: torch.nn.Module, episodes: list, tokenizer: Any) -
             if colon in action:  # the logits at the colon predict the first word
                 positions.append(span.start + action.index(colon))
         with torch.no_grad():
-            probs = torch.softmax(model(input_ids=torch.tensor([tokens])).logits[0].float(), -1)
-        for position in positions:
+            logits = model(input_ids=torch.tensor([tokens])).logits[0, positions]
+        probs = torch.softmax(logits.float(), -1)  # only the wanted rows: V is 49k wide
+        for row in probs:
             for word, token in ids.items():
-                out[word].append(float(probs[position, token]))
+                out[word].append(float(row[token]))
     return out
 
 
