@@ -77,7 +77,7 @@ def ensure_teacher(
     model: str, say: Say, retrain: bool = False, device: str = "cpu"
 ) -> tuple[Path, bool]:
     """The merged teacher model folder for ``model``: every stage of
-    :data:`~protege.quickstart.recipes.TEACHER_STAGES` trained on ``device`` (18 min on 2 idle
+    :data:`~protege.quickstart.recipes.TEACHER_STAGES` trained on ``device`` (about 18 min on 2
     CPU cores), merged and cached on first use. Returns the folder and whether it was
     cached."""
     final = recipes.teacher_dir(model)
