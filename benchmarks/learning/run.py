@@ -30,7 +30,12 @@ from protege.agents.evaluate import episode_seeds
 from protege.distill.metrics import read_metrics
 from protege.eval import GroupSummary, newcombe_interval, plot_learning_curve
 from protege.quickstart import ensure_teacher, eval_config, evaluate_agent, pick_model, train_config
-from protege.quickstart.recipes import cold_start_config, on_device, sod_config
+from protege.quickstart.recipes import (
+    COLD_START_EPISODES,
+    cold_start_config,
+    on_device,
+    sod_config,
+)
 
 HERE = Path(__file__).resolve().parent
 CONFIGS = HERE / "configs"
@@ -104,9 +109,12 @@ def prepare(args: argparse.Namespace) -> tuple[str, Path, Path]:
     """The base model, the teacher and the cold-started adapter (each made once, then cached)."""
     model = pick_model(args.model, print)
     teacher, _ = ensure_teacher(model, print, device=args.device)
-    cold = args.work / "cold-start" / "final"
+    folder = (
+        args.work / f"cold-start-{args.cold_start}"
+    )  # a cached size is never reused for another
+    cold = folder / "final"
     if not cold.is_dir():
-        config = cold_start_config(model, args.work / "cold-start")
+        config = cold_start_config(model, folder, args.cold_start)
         cold = train_config(on_device(config, args.device))
     return model, teacher, cold
 
@@ -125,6 +133,7 @@ def train_method(args: argparse.Namespace, name: str) -> None:
     train_s = time.perf_counter() - started
     record = {
         "name": name,
+        "cold_start_episodes": args.cold_start,
         "updates": args.updates,
         "device": args.device,
         "train_s": train_s,
@@ -148,7 +157,12 @@ def run(args: argparse.Namespace) -> None:
         if not target.exists():
             started = time.perf_counter()
             evals = evaluate_splits(path, adapter, args.episodes, work / "eval" / name)
-            record = {"name": name, "eval": evals, "eval_s": time.perf_counter() - started}
+            record = {
+                "name": name,
+                "cold_start_episodes": args.cold_start,
+                "eval": evals,
+                "eval_s": time.perf_counter() - started,
+            }
             target.write_text(json.dumps(record, indent=2))
     pending = [name for name in args.methods if not (results / f"{name}.json").exists()]
     if args.jobs > 1:  # one process per method; spawn, since CUDA does not survive a fork
@@ -282,6 +296,12 @@ def main() -> None:
         "--eval-every", type=int, default=0, help="valid_unseen success every N updates too"
     )
     parser.add_argument("--model", default="smollm2", help="smollm2, tiny or a model folder")
+    parser.add_argument(
+        "--cold-start",
+        type=int,
+        default=COLD_START_EPISODES,
+        help="expert episodes of the cold start",
+    )
     args = parser.parse_args()
     args.methods = METHODS if args.methods == "all" else args.methods.split(",")
     unknown = sorted(set(args.methods) - set(METHODS))
