@@ -168,13 +168,15 @@ def plot_learning_curve(
     evaluations: Sequence[tuple[str, float, GroupSummary]] = (),
     references: dict[str, GroupSummary] | None = None,
     title: str = "",
+    rollout_label: str = "training rollouts (sampled)",
 ) -> Path:
     """A distillation run over its updates: the sampled reverse KL to the teacher (left), and
     the training rollouts' success with evaluations at given updates and reference agents as
     bands (right), all with 95% intervals.
 
     ``records`` are a run's ``metrics.jsonl`` lines; ``evaluations`` are ``(label, update,
-    summary)``; ``references`` are drawn as a horizontal line with its interval shaded.
+    summary)``; ``references`` are drawn as a horizontal line with its interval shaded;
+    ``rollout_label`` names the training rollouts' curve (say how they were sampled).
     """
     plt = _pyplot()
     updates = [record["update"] for record in records]
@@ -188,7 +190,7 @@ def plot_learning_curve(
         [record.get("success", math.nan) for record in records],
         marker=".",
         color="tab:gray",
-        label="training rollouts (temperature 1)",
+        label=rollout_label,
     )
     for index, (label, update, summary) in enumerate(evaluations):
         errors = [[summary.success_rate - summary.ci_low], [summary.ci_high - summary.success_rate]]

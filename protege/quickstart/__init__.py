@@ -132,10 +132,8 @@ def run_quickstart(
         "evaluate the cold-start student",
         lambda: evaluate_agent(base, cold, episodes, output / "eval" / "cold-start"),
     )
-    distilled = stage(
-        "on-policy distillation (OPD)",
-        lambda: train_config(distill_config(base, cold, teacher, output / "opd", updates)),
-    )
+    distillation = distill_config(base, cold, teacher, output / "opd", updates)
+    distilled = stage("on-policy distillation (OPD)", lambda: train_config(distillation))
     result.evaluations[DISTILLED] = stage(
         "evaluate the distilled student",
         lambda: evaluate_agent(base, distilled, episodes, output / "eval" / "distilled"),
@@ -155,6 +153,7 @@ def run_quickstart(
         ],
         references={"teacher (eval)": summaries["teacher"]},
         title=f"OPD on Household pick_and_place, {episodes} valid_unseen tasks ({Path(base).name})",
+        rollout_label=f"training rollouts (temperature {distillation['rollout']['temperature']:g})",
     )
     (output / "report.json").write_text(json.dumps(asdict(result), indent=2) + "\n")
     return result
