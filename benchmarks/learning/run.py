@@ -10,6 +10,7 @@ and two plots are written from all of them.
 
     python benchmarks/learning/run.py                      # every method
     python benchmarks/learning/run.py --methods opd,sod    # some
+    python benchmarks/learning/run.py --methods none       # only the baselines and history
     python benchmarks/learning/run.py --report             # only rewrite RESULTS.md and plots
 """
 
@@ -284,7 +285,7 @@ def plot_curve(name: str, record: dict, records: dict, path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--methods", default=",".join(METHODS), help="comma list, or all")
+    parser.add_argument("--methods", default=",".join(METHODS), help="comma list, all, or none")
     parser.add_argument("--updates", type=int, default=6)
     parser.add_argument("--episodes", type=int, default=12, help="per split and agent")
     parser.add_argument("--out", type=Path, default=HERE / "results")
@@ -303,7 +304,8 @@ def main() -> None:
         help="expert episodes of the cold start",
     )
     args = parser.parse_args()
-    args.methods = METHODS if args.methods == "all" else args.methods.split(",")
+    choices = {"all": METHODS, "none": []}
+    args.methods = choices.get(args.methods, args.methods.split(","))
     unknown = sorted(set(args.methods) - set(METHODS))
     if unknown:
         parser.error(f"unknown methods {unknown}; known: {', '.join(METHODS)}")
