@@ -110,9 +110,8 @@ def prepare(args: argparse.Namespace) -> tuple[str, Path, Path]:
     """The base model, the teacher and the cold-started adapter (each made once, then cached)."""
     model = pick_model(args.model, print)
     teacher, _ = ensure_teacher(model, print, device=args.device)
-    folder = (
-        args.work / f"cold-start-{args.cold_start}"
-    )  # a cached size is never reused for another
+    # one folder per size, so that a cached cold start is never reused for another size
+    folder = args.work / f"cold-start-{args.cold_start}"
     cold = folder / "final"
     if not cold.is_dir():
         config = cold_start_config(model, folder, args.cold_start)

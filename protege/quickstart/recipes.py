@@ -108,8 +108,8 @@ def distill_config(
     every token the student sampled; lr 3e-4, 8 optimiser steps per update.
 
     The student samples at temperature 0.5: from the 16-episode cold start (4/12), six updates
-    at 1.0 won 3/12 and at 0.5 won 6/12. At 1.0 most training states lie off the path that
-    greedy evaluation takes (``benchmarks/learning/README.md``)."""
+    at 1.0 won 3/12 and at 0.5 won 6/12; our reading: at 1.0 most training states lie off the
+    path that greedy evaluation takes (``benchmarks/learning/README.md``)."""
     config = sod_config(model, student_adapter, teacher, output_dir, updates)
     config["method"] = {"name": "opd", "objective": "gkd", "beta": 0.0, "top_k": 16}
     config["optim"] = {"lr": 3e-4, "minibatch_size": 1, "epochs_per_update": 2}

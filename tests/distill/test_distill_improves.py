@@ -92,8 +92,6 @@ HOUSEHOLD_ROLLOUT = {
     "max_new_tokens": 16,
     "list_actions": "start",
 }
-
-
 HOUSEHOLD_SFT_OPTIM = {"lr": 3e-3, "minibatch_size": 2, "epochs_per_update": 3}
 
 
@@ -106,18 +104,23 @@ def _household(tmp, method, teacher=None, temperature=1.0, **overrides):
 
 @pytest.mark.slow
 def test_opd_from_a_household_sft_teacher_improves_student_success(tmp_path):
-    """The teacher: 30 SFT updates on the four tasks' expert episodes. The student: the same SFT
-    stopped after 15 updates. Then forward KL (GKD, beta 0) on the student's own episodes,
-    sampled at temperature 0.5. A tiny teacher is only reliable near the states its expert
-    episodes visit: at temperature 1.0 the student wanders off them. In trial runs from a
+    """The student: 15 SFT updates on the four tasks' expert episodes. The teacher: 15 more SFT
+    updates from the student's weights. Then forward KL (GKD, beta 0) on the student's own
+    episodes, sampled at temperature 0.5. A tiny teacher is only reliable near the states its
+    expert episodes visit: at temperature 1.0 the student wanders off them. In trial runs from a
     cold start on two of the four tasks (2/4), every variant at 1.0 (forward and reverse KL,
     sampled-token OPD, lr 3e-4 to 3e-3) fell to 0/4."""
     sft = {"name": "sft"}
-    teacher = train(_household(tmp_path / "teacher", sft, updates=30, optim=HOUSEHOLD_SFT_OPTIM))
+    cold_start = train(_household(tmp_path / "cold", sft, updates=15, optim=HOUSEHOLD_SFT_OPTIM))
+    teacher = train(
+        _household(
+            tmp_path / "teacher", sft, updates=15, optim=HOUSEHOLD_SFT_OPTIM,
+            student={"path": str(cold_start), "device": "cpu"},
+        )
+    )  # fmt: skip
     teacher_success = json.loads((tmp_path / "teacher" / "eval.json").read_text())["eval/success"]
     assert teacher_success == 1.0
 
-    cold_start = train(_household(tmp_path / "cold", sft, updates=15, optim=HOUSEHOLD_SFT_OPTIM))
     config = _household(
         tmp_path / "student",
         {"name": "opd", "objective": "gkd", "beta": 0.0, "top_k": 16},
