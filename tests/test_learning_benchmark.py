@@ -66,7 +66,7 @@ def test_the_quickstart_recipe_is_one_of_the_benchmark_configs(tmp_path):
     from protege.quickstart.recipes import distill_config
 
     args = ("smollm2", tmp_path / "cold", tmp_path / "t", tmp_path, 6)
-    assert LEARNING.method_config("opd_fkl_quickstart", *args) == distill_config(*args)
+    assert LEARNING.method_config("opd_fkl", *args) == distill_config(*args)
 
 
 def _first_word_script():
