@@ -59,6 +59,11 @@ def merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def method_override(name: str) -> dict[str, Any]:
+    """The method block and the overrides of ``configs/NAME.yaml``."""
+    return yaml.safe_load((CONFIGS / f"{name}.yaml").read_text()) or {}
+
+
 def method_config(
     name: str,
     model: str,
@@ -73,9 +78,8 @@ def method_config(
     """The quickstart's distillation recipe with the method block and overrides of ``configs/NAME``,
     on ``device``; with ``eval_every``, greedy success on ``eval_tasks`` (valid_unseen) is
     measured every that many updates."""
-    override = yaml.safe_load((CONFIGS / f"{name}.yaml").read_text()) or {}
     base = distill_config(model, cold, teacher, out, updates)
-    config = on_device(merged(base, override), device)
+    config = on_device(merged(base, method_override(name)), device)
     if eval_every and eval_tasks:
         config["eval"] = {
             "every": eval_every,
@@ -188,14 +192,17 @@ def run(args: argparse.Namespace) -> None:
         history.write_text(json.dumps(window, indent=2))
 
 
-def _cell(summary: dict[str, Any]) -> str:
+def success_cell(summary: dict[str, Any]) -> str:
+    """``successes/episodes = rate [95% Wilson interval]``."""
     return (
         f"{summary['successes']}/{summary['episodes']} = {summary['success_rate']:.0%} "
         f"[{summary['ci_low']:.0%}, {summary['ci_high']:.0%}]"
     )
 
 
-def _versus(summary: dict[str, Any], baseline: dict[str, Any]) -> str:
+def versus_cell(summary: dict[str, Any], baseline: dict[str, Any]) -> str:
+    """The success-rate difference to ``baseline`` with its 95% Newcombe interval; ``*`` when
+    the interval excludes 0."""
     low, high = newcombe_interval(
         summary["successes"], summary["episodes"], baseline["successes"], baseline["episodes"]
     )
@@ -204,7 +211,8 @@ def _versus(summary: dict[str, Any], baseline: dict[str, Any]) -> str:
     return f"{difference:+.0%} [{low:+.0%}, {high:+.0%}]{mark}"
 
 
-def _kl(record: dict[str, Any], which: int) -> str:
+def kl_cell(record: dict[str, Any], which: int) -> str:
+    """The sampled reverse KL of update ``which`` (Python index) of a trained record."""
     values = [m.get("kl/mean") for m in record.get("metrics", [])]
     values = [v for v in values if v is not None and not math.isnan(v)]
     return f"{values[which]:.3f}" if values else "n/a"
@@ -226,10 +234,10 @@ def report(results: Path) -> Path:
         if name not in records:
             continue
         record = records[name]
-        cells = [_cell(record["eval"][split]) for split in SPLITS]
+        cells = [success_cell(record["eval"][split]) for split in SPLITS]
         unseen = record["eval"]["valid_unseen"]
-        versus = _versus(unseen, cold["eval"]["valid_unseen"]) if cold else ""
-        kl = f"{_kl(record, 0)} → {_kl(record, -1)}" if record.get("metrics") else ""
+        versus = versus_cell(unseen, cold["eval"]["valid_unseen"]) if cold else ""
+        kl = f"{kl_cell(record, 0)} → {kl_cell(record, -1)}" if record.get("metrics") else ""
         wall = f"{record['train_s'] / 60:.1f} min" if "train_s" in record else ""
         lines.append(f"| {name} | " + " | ".join([*cells, versus, kl, wall]) + " |")
     if history:
@@ -237,7 +245,7 @@ def report(results: Path) -> Path:
         lines += ["| agent | full history | last-3 window |", "| --- | --- | --- |"]
         for name, summary in history.items():
             full = records[name]["eval"]["valid_unseen"]
-            lines.append(f"| {name} | {_cell(full)} | {_cell(summary)} |")
+            lines.append(f"| {name} | {success_cell(full)} | {success_cell(summary)} |")
     lines += _curve_table(records)
     lines += ["", "`*`: the difference's 95% Newcombe interval excludes 0."]
     path = results / "RESULTS.md"

@@ -32,6 +32,7 @@ __all__ = [
     "eval_config",
     "evaluate_agent",
     "evaluate_teacher",
+    "merge_adapter",
     "pick_model",
     "run_quickstart",
     "train_config",
@@ -89,7 +90,8 @@ def ensure_teacher(
         if retrain or not (folder / "config.json").is_file():
             say(f"Training the teacher once (SFT stage {index}), cached in {folder}")
             run_dir = folder.with_name(folder.name + ".run")
-            _merge(base, train_config(recipes.on_device(recipe(base, run_dir), device)), folder)
+            adapter = train_config(recipes.on_device(recipe(base, run_dir), device))
+            merge_adapter(base, adapter, folder)
             shutil.rmtree(run_dir, ignore_errors=True)
         base = str(folder)
     return final, False
@@ -167,8 +169,9 @@ def train_config(config: dict[str, Any]) -> Path:
     return train(parse_config(config))
 
 
-def _merge(model: str, adapter: Path, target: Path) -> None:
-    """Fold a LoRA adapter into its base model and save the result (faster to score with)."""
+def merge_adapter(model: str, adapter: Path, target: Path) -> None:
+    """Fold a LoRA adapter into its base model and save the result to ``target`` (a merged
+    teacher is faster to score with)."""
     from peft import PeftModel
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
