@@ -9,10 +9,12 @@ would make prompts about 2.5x longer, and prompt length is what CPU time is spen
 - :func:`cold_start_config`: the student's short SFT cold start on a handful of expert
   episodes, enough to emit the action format (the zero-shot model does not);
 - :func:`distill_config`: on-policy distillation of the cold-started student by the teacher,
-  sampling at temperature 0.5, with GKD's forward KL over the teacher's top 16 tokens;
-- :func:`sod_config`: step-wise on-policy distillation (SOD), the learning benchmark's base
-  recipe. From these cold starts it drives the student's ``take`` to zero and its success to
-  0/12 (``benchmarks/learning/README.md``), so the quickstart uses :func:`distill_config`.
+  sampling at temperature 0.5, with GKD's forward KL over the teacher's top 16 tokens; the
+  learning benchmark's base recipe;
+- :func:`sod_config`: step-wise on-policy distillation (SOD) at temperature 1.0 and lr 1e-3,
+  the issue's first recipe and ``probe.py``'s base. From these cold starts it drives the
+  student's ``take`` to zero and its success to 0/12 (``benchmarks/learning/README.md``), so
+  the quickstart uses :func:`distill_config`.
 
 The teacher is trained once and cached under a name derived from its recipe
 (:func:`teacher_dir`), so a changed recipe trains a new one.
