@@ -103,3 +103,49 @@ def test_first_word_reads_the_probability_of_the_word_the_episode_wrote():
         verb_at = span.start + action.index(tokenizer(":")["input_ids"][0]) + 1
         expected = float(logp.logp_B_T[0, verb_at].exp())
         assert abs(probs[word][index] - expected) < 1e-4  # the word the expert wrote, there
+
+
+def _shop_script():
+    import sys
+
+    sys.path.insert(0, str(SCRIPT.parent))  # shop.py imports its folder's run.py
+    try:
+        spec = importlib.util.spec_from_file_location("learning_shop", SCRIPT.parent / "shop.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(SCRIPT.parent))
+    return module
+
+
+@pytest.mark.parametrize("name", ["opd_fkl", "sod", "tcod_f2b", "tcod_b2f"])
+def test_the_shop_repeat_keeps_the_method_and_budget_and_moves_to_shop(name, tmp_path):
+    from protege.quickstart.recipes import distill_config
+
+    shop = _shop_script()
+    args = ("smollm2", tmp_path / "cold", tmp_path / "t", tmp_path, 6)
+    household = parse_config(LEARNING.method_config(name, *args))
+    config = parse_config(
+        shop.merged(shop.on_shop(distill_config(*args)), shop.method_override(name))
+    )
+    assert config.env.env_id == "protege/Shop-v0" and config.env.task_type is None
+    assert config.method == household.method
+    assert config.optim == household.optim
+    assert config.rollout.temperature == household.rollout.temperature == 0.5
+    assert config.rollout.tasks_per_update == household.rollout.tasks_per_update == 4
+
+
+def test_the_paired_score_difference_is_zero_for_equal_scores_and_excludes_zero_for_gains():
+    shop = _shop_script()
+    baseline = {f"t{i}": i / 10 for i in range(10)}
+    assert shop.paired_score_difference(baseline, baseline) == (0.0, 0.0, 0.0)
+    better = {task: score + 0.2 for task, score in baseline.items()}
+    mean, low, high = shop.paired_score_difference(better, baseline)
+    assert abs(mean - 0.2) < 1e-9 and 0 < low <= high
+    mixed = {
+        task: score + (0.5 if i % 2 else -0.5) for i, (task, score) in enumerate(baseline.items())
+    }
+    mean, low, high = shop.paired_score_difference(mixed, baseline)
+    assert abs(mean) < 1e-9 and low < 0 < high
+    extra = {"played by one agent only": 1.0, **better}
+    assert abs(shop.paired_score_difference(extra, baseline)[0] - 0.2) < 1e-9
