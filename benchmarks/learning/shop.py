@@ -9,10 +9,13 @@ Every agent plays the same ``--episodes`` different ``valid_unseen`` goals greed
 (the bought product matches every attribute, option and the price) with 95% Wilson
 intervals, and WebShop's graded reward (``score``) with a paired bootstrap interval of its
 difference to the cold start. Results go to ``--out`` as ``<agent>.json`` (a rerun skips
-finished agents), then ``RESULTS.md``.
+finished agents), then ``RESULTS.md``. To train methods in parallel, one process each, write
+the baselines first (``--methods none``): processes that start together would each evaluate
+them into the same folder.
 
     python benchmarks/learning/shop.py --out benchmarks/learning/results/shop-cpu-2026-12-05
-    python benchmarks/learning/shop.py --methods opd_fkl,sod --report
+    python benchmarks/learning/shop.py --methods none       # only the cold start and teacher
+    python benchmarks/learning/shop.py --report             # only rewrite RESULTS.md
 """
 
 from __future__ import annotations
@@ -160,7 +163,7 @@ def report(args: argparse.Namespace) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--methods", default=",".join(METHODS), help="comma list")
+    parser.add_argument("--methods", default=",".join(METHODS), help="comma list, or none")
     parser.add_argument("--updates", type=int, default=6)
     parser.add_argument("--episodes", type=int, default=24, help="valid_unseen goals")
     parser.add_argument("--cold-start", type=int, default=16, help="expert episodes")
@@ -169,7 +172,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("learning-shop"))
     parser.add_argument("--report", action="store_true", help="only rewrite RESULTS.md")
     args = parser.parse_args()
-    args.methods = args.methods.split(",")
+    args.methods = [] if args.methods == "none" else args.methods.split(",")
     unknown = sorted(set(args.methods) - set(METHODS))
     if unknown:
         parser.error(f"unknown methods {unknown}; known: {', '.join(METHODS)}")
