@@ -148,6 +148,7 @@ def report(args: argparse.Namespace) -> Path:
         versus = score = ""
         if cold and name != "cold-start":
             versus = versus_cell(summary, cold["summary"])
+        if cold and name != "cold-start" and "scores" in record:
             mean, low, high = paired_score_difference(record["scores"], cold["scores"])
             mark = " *" if low > 0 or high < 0 else ""
             score = f"{mean:+.2f} [{low:+.2f}, {high:+.2f}]{mark}"

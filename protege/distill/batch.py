@@ -13,6 +13,20 @@ from dataclasses import dataclass, field
 import torch
 
 
+def group_statistics(
+    rewards_B: torch.Tensor, group_ids_B: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Each sequence's group reward mean and population std; ``[B]`` -> ``([B], [B])``."""
+    mean_B = torch.zeros_like(rewards_B, dtype=torch.float32)
+    std_B = torch.zeros_like(rewards_B, dtype=torch.float32)
+    for group in torch.unique(group_ids_B):
+        members = group_ids_B == group
+        rewards_G = rewards_B[members].float()
+        mean_B[members] = rewards_G.mean()
+        std_B[members] = rewards_G.std(unbiased=False)
+    return mean_B, std_B
+
+
 @dataclass
 class MethodInputs:
     """What a method's loss function receives; optional fields are ``None`` when not scored."""
@@ -35,6 +49,15 @@ class MethodInputs:
     """The current student's log-probabilities of the teacher's top-k token ids."""
     teacher_topk_logp_B_T_K: torch.Tensor | None = None
     """The teacher's top-k log-probabilities at each position."""
+    group_mean_B: torch.Tensor | None = None
+    """Each sequence's group reward mean over the whole update: a minibatch may hold only
+    part of a group. None: over these sequences (they hold whole groups)."""
+    group_std_B: torch.Tensor | None = None
+    """Each sequence's group reward population std, like :attr:`group_mean_B`."""
+
+    def __post_init__(self) -> None:
+        if self.group_mean_B is None or self.group_std_B is None:
+            self.group_mean_B, self.group_std_B = group_statistics(self.rewards_B, self.group_ids_B)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import torch
 
+from protege.distill.batch import group_statistics
 from protege.distill.scoring import StepScores
 from protege.errors import ProtegeError
 from protege.records import Episode
@@ -36,6 +37,20 @@ class Row:
     """Teacher scores by the row's trained step id."""
     old_logp: torch.Tensor | None = None
     """The behaviour policy's log-probability of every token (position-aligned), once computed."""
+    group_mean: float | None = None
+    """The reward mean of the row's group over the whole update (:func:`set_group_statistics`)."""
+    group_std: float | None = None
+    """The reward population std of the row's group over the whole update."""
+
+
+def set_group_statistics(rows: Sequence[Row]) -> None:
+    """Give every row its group's reward mean and std over all ``rows`` (one update), so that
+    GRPO's baseline does not depend on how the rows are split into minibatches."""
+    mean_B, std_B = group_statistics(
+        torch.tensor([row.reward for row in rows]), torch.tensor([row.group for row in rows])
+    )
+    for row, mean, std in zip(rows, mean_B.tolist(), std_B.tolist(), strict=True):
+        row.group_mean, row.group_std = mean, std
 
 
 def episode_row(episode: Episode, group: int, scores: dict[int, StepScores] | None = None) -> Row:
@@ -73,6 +88,8 @@ class Collated:
     teacher_topk_ids_B_T_K: torch.Tensor | None
     teacher_topk_logp_B_T_K: torch.Tensor | None
     old_logp_B_T: torch.Tensor | None = None
+    group_mean_B: torch.Tensor | None = None
+    group_std_B: torch.Tensor | None = None
 
     def to(self, device: torch.device | str) -> Collated:
         """The same tensors on ``device``."""
@@ -114,6 +131,10 @@ def collate(rows: Sequence[Row], pad_id: int) -> Collated:
         old_logp = torch.zeros(batch, length)
         for b, row in enumerate(rows):
             old_logp[b, : len(row.token_ids)] = row.old_logp
+    group_mean = group_std = None
+    if all(row.group_mean is not None and row.group_std is not None for row in rows):
+        group_mean = torch.tensor([row.group_mean for row in rows])
+        group_std = torch.tensor([row.group_std for row in rows])
     return Collated(
         ids,
         attention,
@@ -126,6 +147,8 @@ def collate(rows: Sequence[Row], pad_id: int) -> Collated:
         topk_ids,
         topk_logp,
         old_logp,
+        group_mean,
+        group_std,
     )
 
 

@@ -25,7 +25,14 @@ from protege.agents.policies.hf import HFPolicy, pick_device
 from protege.agents.rollout import task_for_seed
 from protege.distill import distributed
 from protege.distill.batch import MethodInputs
-from protege.distill.batching import Collated, Row, collate, episode_row, minibatches
+from protege.distill.batching import (
+    Collated,
+    Row,
+    collate,
+    episode_row,
+    minibatches,
+    set_group_statistics,
+)
 from protege.distill.build import (
     TEACHERS,
     build_scorer,
@@ -254,6 +261,8 @@ def minibatch_loss(run: Run, batch: Collated) -> tuple[torch.Tensor, dict[str, f
         teacher_logp_B_T=batch.teacher_logp_B_T,
         student_topk_logp_B_T_K=scored.topk_logp_B_T_K,
         teacher_topk_logp_B_T_K=batch.teacher_topk_logp_B_T_K,
+        group_mean_B=batch.group_mean_B,
+        group_std_B=batch.group_std_B,
     )
     output = run.spec.loss(inputs, run.config.method)
     metrics = dict(output.metrics)
@@ -357,6 +366,7 @@ def run_update(run: Run, update: int) -> tuple[dict[str, float], list[Episode]]:
         episode_row(episode, group, None if scores is None else scores[index])
         for index, (episode, group) in enumerate(zip(episodes, groups, strict=True))
     ]
+    set_group_statistics(rows)
     if run.spec.rollout == "student":  # importance ratios need the sampling policy's log-probs
         behaviour_logprobs(run, rows)
     scored = time.perf_counter()

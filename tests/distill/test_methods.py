@@ -251,3 +251,32 @@ def test_plan_text_numbers_the_expert_actions():
 def test_unknown_method_suggests_a_close_match():
     with pytest.raises(KeyError, match=r"unknown method 'sdo'\. Did you mean 'sod'\? Known"):
         get_method("sdo")
+
+
+def test_grpo_baseline_covers_the_whole_group_when_a_minibatch_holds_one_episode():
+    from protege.distill.batching import Row, collate, set_group_statistics
+    from protege.distill.methods.grpo import grpo_token_advantages
+
+    rows = [
+        Row([5, 6, 7], [(0, 1, 3)], [0], reward, group=0, teacher={})
+        for reward in (1.0, 0.0, 0.0, 0.0)
+    ]
+    set_group_statistics(rows)
+    won, lost = collate(rows[:1], pad_id=0), collate(rows[1:2], pad_id=0)
+    advantages = []
+    for batch in (won, lost):
+        inputs = MethodInputs(
+            logp_B_T=torch.zeros(1, 3, requires_grad=True),
+            old_logp_B_T=torch.zeros(1, 3),
+            mask_B_T=batch.mask_B_T,
+            step_ids_B_T=batch.step_ids_B_T,
+            rewards_B=batch.rewards_B,
+            group_ids_B=batch.group_ids_B,
+            group_mean_B=batch.group_mean_B,
+            group_std_B=batch.group_std_B,
+        )
+        advantages.append(grpo_token_advantages(inputs, scale_by_std=True)[0, 1:])
+    # the group of 4 (mean 0.25, std 0.433), not the minibatch of 1 (advantage 0)
+    assert torch.allclose(advantages[0], torch.full((2,), 0.75 / 0.4330127), atol=1e-4)
+    assert torch.allclose(advantages[1], torch.full((2,), -0.25 / 0.4330127), atol=1e-4)
+

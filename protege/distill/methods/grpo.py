@@ -13,27 +13,28 @@ from typing import Literal
 import torch
 from pydantic import BaseModel, ConfigDict, Field
 
-from protege.distill.batch import LossOutput, MethodInputs
+from protege.distill.batch import LossOutput, MethodInputs, group_statistics
 from protege.distill.methods.opd import opd_advantages, policy_gradient_loss
 
 
 def group_advantages(
-    rewards_B: torch.Tensor, group_ids_B: torch.Tensor, eps: float = 1e-6, scale: bool = True
+    rewards_B: torch.Tensor,
+    group_ids_B: torch.Tensor,
+    eps: float = 1e-6,
+    scale: bool = True,
+    group_mean_B: torch.Tensor | None = None,
+    group_std_B: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """``(r - mean_group(r)) / (std_group(r) + eps)`` per sequence; ``[B]`` -> ``[B]``.
 
     The std is the population std of the group (a group of one has advantage 0). With
-    ``scale=False`` only the group mean is subtracted (Dr. GRPO).
+    ``scale=False`` only the group mean is subtracted (Dr. GRPO). The group statistics are
+    computed over these sequences unless given (the trainer gives them over the whole update).
     """
-    advantages_B = torch.zeros_like(rewards_B, dtype=torch.float32)
-    for group in torch.unique(group_ids_B):
-        members = group_ids_B == group
-        rewards_G = rewards_B[members].float()
-        centred_G = rewards_G - rewards_G.mean()
-        if scale:
-            centred_G = centred_G / (rewards_G.std(unbiased=False) + eps)
-        advantages_B[members] = centred_G
-    return advantages_B
+    if group_mean_B is None or group_std_B is None:
+        group_mean_B, group_std_B = group_statistics(rewards_B, group_ids_B)
+    centred_B = rewards_B.float() - group_mean_B
+    return centred_B / (group_std_B + eps) if scale else centred_B
 
 
 class GRPOConfig(BaseModel):
@@ -54,7 +55,13 @@ class GRPOConfig(BaseModel):
 
 def grpo_token_advantages(inputs: MethodInputs, scale_by_std: bool) -> torch.Tensor:
     """The group-normalised outcome advantage broadcast to every trained token; ``[B, T]``."""
-    advantages_B = group_advantages(inputs.rewards_B, inputs.group_ids_B, scale=scale_by_std)
+    advantages_B = group_advantages(
+        inputs.rewards_B,
+        inputs.group_ids_B,
+        scale=scale_by_std,
+        group_mean_B=inputs.group_mean_B,
+        group_std_B=inputs.group_std_B,
+    )
     return advantages_B[:, None].to(inputs.logp_B_T.dtype) * inputs.mask_B_T
 
 
