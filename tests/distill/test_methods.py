@@ -279,4 +279,3 @@ def test_grpo_baseline_covers_the_whole_group_when_a_minibatch_holds_one_episode
     # the group of 4 (mean 0.25, std 0.433), not the minibatch of 1 (advantage 0)
     assert torch.allclose(advantages[0], torch.full((2,), 0.75 / 0.4330127), atol=1e-4)
     assert torch.allclose(advantages[1], torch.full((2,), -0.25 / 0.4330127), atol=1e-4)
-
