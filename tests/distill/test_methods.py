@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from protege.distill.batch import MethodInputs
+from protege.distill.batch import MethodInputs, group_statistics
 from protege.distill.methods import METHODS, get_method
 from protege.distill.methods.grpo import GRPOConfig, group_advantages, opd_grpo_loss
 from protege.distill.methods.opd import (
@@ -193,11 +193,12 @@ def test_group_advantages_by_hand():
     groups = torch.tensor([0, 0, 0, 0, 1, 1])
     # group 0: mean 0.25, std sqrt(0.1875) = 0.4330 -> (1.732, -0.577, -0.577, -0.577)
     # group 1: all equal -> 0
-    advantages = group_advantages(rewards, groups)
+    statistics = group_statistics(rewards, groups)
+    advantages = group_advantages(rewards, *statistics)
     expected = torch.tensor([0.75 / 0.4330127, -0.25 / 0.4330127, -0.5773503, -0.5773503, 0, 0])
     assert torch.allclose(advantages, expected, atol=1e-4)
     assert torch.allclose(
-        group_advantages(rewards, groups, scale=False),
+        group_advantages(rewards, *statistics, scale=False),
         torch.tensor([0.75, -0.25, -0.25, -0.25, 0.0, 0.0]),
     )
 

@@ -13,26 +13,25 @@ from typing import Literal
 import torch
 from pydantic import BaseModel, ConfigDict, Field
 
-from protege.distill.batch import LossOutput, MethodInputs, group_statistics
+from protege.distill.batch import LossOutput, MethodInputs
 from protege.distill.methods.opd import opd_advantages, policy_gradient_loss
 
 
 def group_advantages(
     rewards_B: torch.Tensor,
-    group_ids_B: torch.Tensor,
+    group_mean_B: torch.Tensor,
+    group_std_B: torch.Tensor,
     eps: float = 1e-6,
     scale: bool = True,
-    group_mean_B: torch.Tensor | None = None,
-    group_std_B: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """``(r - mean_group(r)) / (std_group(r) + eps)`` per sequence; ``[B]`` -> ``[B]``.
 
-    The std is the population std of the group (a group of one has advantage 0). With
-    ``scale=False`` only the group mean is subtracted (Dr. GRPO). The group statistics are
-    computed over these sequences unless given (the trainer gives them over the whole update).
+    ``group_mean_B``/``group_std_B`` are each sequence's group statistics
+    (:func:`protege.distill.batch.group_statistics`; the trainer computes them over the whole
+    update, as a minibatch may hold only part of a group). The std is the population std, so
+    a group of one has advantage 0. With ``scale=False`` only the group mean is subtracted
+    (Dr. GRPO).
     """
-    if group_mean_B is None or group_std_B is None:
-        group_mean_B, group_std_B = group_statistics(rewards_B, group_ids_B)
     centred_B = rewards_B.float() - group_mean_B
     return centred_B / (group_std_B + eps) if scale else centred_B
 
@@ -55,12 +54,9 @@ class GRPOConfig(BaseModel):
 
 def grpo_token_advantages(inputs: MethodInputs, scale_by_std: bool) -> torch.Tensor:
     """The group-normalised outcome advantage broadcast to every trained token; ``[B, T]``."""
+    assert inputs.group_mean_B is not None and inputs.group_std_B is not None
     advantages_B = group_advantages(
-        inputs.rewards_B,
-        inputs.group_ids_B,
-        scale=scale_by_std,
-        group_mean_B=inputs.group_mean_B,
-        group_std_B=inputs.group_std_B,
+        inputs.rewards_B, inputs.group_mean_B, inputs.group_std_B, scale=scale_by_std
     )
     return advantages_B[:, None].to(inputs.logp_B_T.dtype) * inputs.mask_B_T
 
