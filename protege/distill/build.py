@@ -44,8 +44,21 @@ def load_student(config: DistillConfig, device: str) -> tuple[Any, Any]:
             task_type="CAUSAL_LM",
         )
         model = get_peft_model(model, adapter)
+    if config.optim.gradient_checkpointing:
+        enable_checkpointing(model)
     model.train()
     return model, tokenizer
+
+
+def enable_checkpointing(model: Any) -> None:
+    """Recompute activations in the backward pass (non-reentrant: it needs no input gradients,
+    so frozen embeddings stay frozen). transformers 5 renamed gradient to activation
+    checkpointing."""
+    kwargs = {"use_reentrant": False}
+    if hasattr(model, "activation_checkpointing_enable"):
+        model.activation_checkpointing_enable(activation_checkpointing_kwargs=kwargs)
+    else:
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs=kwargs)
 
 
 def frozen_copy(model: Any) -> Any:

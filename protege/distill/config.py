@@ -141,6 +141,9 @@ class OptimConfig(Section):
     warmup_steps: int = Field(0, ge=0)
     # learning-rate schedule after warm-up
     schedule: Literal["constant", "linear", "cosine"] = "constant"
+    # recompute each layer's activations in the backward pass: about a third more compute,
+    # but activation memory no longer grows with layers x tokens (long multi-turn episodes)
+    gradient_checkpointing: bool = False
 
 
 class EvalConfig(Section):

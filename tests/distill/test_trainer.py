@@ -180,3 +180,24 @@ def test_vllm_backend_without_vllm_names_the_extra_to_install(tmp_path, tiny_tea
     assert str(error.value) == (
         "`vllm` is not installed for scoring with vLLM; run: pip install 'protege[vllm]'"
     )
+
+
+def test_gradient_checkpointing_trains_the_same_weights(tmp_path, tiny_teacher_path):
+    from protege.distill.build import load_student
+
+    method = {"name": "opd", "objective": "gkd", "top_k": 4}
+    plain = tiny_config(tmp_path / "a", method, tiny_teacher_path)
+    recomputed = tiny_config(
+        tmp_path / "b", method, tiny_teacher_path, optim={"gradient_checkpointing": True}
+    )
+    assert _checkpointed(load_student(recomputed, "cpu")[0])
+    assert not _checkpointed(load_student(plain, "cpu")[0])
+    a, b = _weights(train(plain)), _weights(train(recomputed))
+    start = load_student(plain, "cpu")[0].state_dict()
+    assert any(not torch.equal(a[name], start[name]) for name in a)  # it did train
+    for name in a:
+        assert torch.allclose(a[name], b[name], atol=1e-6), name
+
+
+def _checkpointed(model) -> bool:
+    return any(getattr(module, "gradient_checkpointing", False) for module in model.modules())
