@@ -91,7 +91,10 @@ def test_first_word_reads_the_probability_of_the_word_the_episode_wrote():
         TokenExpertPolicy(tokenizer), "protege/Household-v0", [0], split="valid_unseen",
         task_type="pick_and_place", max_steps=6, prompt_format="react", num_envs=1,
     )  # fmt: skip
-    probs = _first_word_script().word_probabilities(model, episodes, tokenizer)
+    script = _first_word_script()
+    logits = script.first_word_logits(model, episodes, tokenizer)
+    word_probs = torch.softmax(logits, -1)[:, script.word_ids(tokenizer)].T
+    probs = dict(zip(script.WORDS, word_probs, strict=True))
 
     episode = episodes[0]
     ids = torch.tensor([episode.tokens.token_ids])
@@ -103,6 +106,22 @@ def test_first_word_reads_the_probability_of_the_word_the_episode_wrote():
         verb_at = span.start + action.index(tokenizer(":")["input_ids"][0]) + 1
         expected = float(logp.logp_B_T[0, verb_at].exp())
         assert abs(probs[word][index] - expected) < 1e-4  # the word the expert wrote, there
+
+
+def test_the_push_of_forward_kl_is_p_minus_q_and_reverse_kl_pushes_harder_on_rejected_words():
+    import torch
+
+    script = _first_word_script()
+    student = torch.full((1, 50), -3.0)
+    student[0, 4], student[0, 3] = 3.0, 1.5  # the student agrees on word 4, and tries 3
+    teacher = torch.full((1, 50), -5.0)
+    teacher[0, 4], teacher[0, 3] = 6.0, -1.0  # the teacher wants 4 and rejects 3
+    q, p = torch.softmax(student, -1)[0], torch.softmax(teacher, -1)[0]
+    forward = script.pushes(student, teacher, [3, 4], beta=0.0)[0]
+    reverse = script.pushes(student, teacher, [3, 4], beta=1.0)[0]
+    assert torch.allclose(forward, (p - q)[[3, 4]], atol=1e-4)  # word 3 is in the top 16
+    assert forward[0] < 0 < forward[1]
+    assert reverse[0] < 3 * forward[0]  # log(q / p) scales the push on the rejected word
 
 
 def _shop_script():

@@ -6,24 +6,33 @@ any number of students (LoRA adapters on the base model); averaged over all step
 steps where the teacher gives a word more than 0.5. This is the diagnosis in the learning
 README: what a distillation run did to the student's choice of command.
 
+``--push`` also prints, for each student, how each objective would move each word's logit at
+those states: minus the gradient of the divergence to the teacher with respect to the
+student's logit of the word, over the teacher's top 16 tokens and the tail, as the trainer
+computes it (``opd.with_tail``, ``divergences.generalized_jsd``).
+
     python benchmarks/learning/first_word.py EPISODES --teacher TEACHER \\
-        --student cold=COLD_ADAPTER --student sod=SOD_ADAPTER
+        --student cold=COLD_ADAPTER --student sod=SOD_ADAPTER [--push]
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
 from pathlib import Path
 from typing import Any
 
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
+from protege.distill.divergences import generalized_jsd
+from protege.distill.methods.opd import with_tail
 from protege.quickstart import pick_model
 from protege.records import read_episodes
 
 WORDS = ("go", "take", "move")
+OBJECTIVES = {"forward KL": 0.0, "JSD 0.5": 0.5, "reverse KL": 1.0}
+"""GKD's beta of each objective (the configs ``opd_fkl``, ``opd_jsd`` and ``opd_topk``)."""
+TOP_K = 16
 
 
 def load(base: str, adapter: str | None) -> torch.nn.Module:
@@ -36,11 +45,10 @@ def load(base: str, adapter: str | None) -> torch.nn.Module:
     return model.eval()
 
 
-def word_probabilities(model: torch.nn.Module, episodes: list, tokenizer: Any) -> dict[str, list]:
-    """Per step (in episode order), each word's probability right after ``Action:``."""
+def first_word_logits(model: torch.nn.Module, episodes: list, tokenizer: Any) -> torch.Tensor:
+    """``[steps, V]``: the logits right after each step's ``Action:``, in episode order."""
     colon = tokenizer(":", add_special_tokens=False)["input_ids"][0]
-    ids = {w: tokenizer(" " + w, add_special_tokens=False)["input_ids"][0] for w in WORDS}
-    out: dict[str, list] = {word: [] for word in WORDS}
+    rows = []
     for episode in episodes:
         tokens = list(episode.tokens.token_ids)
         positions = []
@@ -49,12 +57,36 @@ def word_probabilities(model: torch.nn.Module, episodes: list, tokenizer: Any) -
             if colon in action:  # the logits at the colon predict the first word
                 positions.append(span.start + action.index(colon))
         with torch.no_grad():
-            logits = model(input_ids=torch.tensor([tokens])).logits[0, positions]
-        probs = torch.softmax(logits.float(), -1)  # only the wanted rows: V is 49k wide
-        for row in probs:
-            for word, token in ids.items():
-                out[word].append(float(row[token]))
-    return out
+            rows.append(model(input_ids=torch.tensor([tokens])).logits[0, positions].float())
+    return torch.cat(rows)
+
+
+def word_ids(tokenizer: Any) -> list[int]:
+    """The token id of each of :data:`WORDS` after a space."""
+    return [tokenizer(" " + word, add_special_tokens=False)["input_ids"][0] for word in WORDS]
+
+
+def pushes(student_S_V: torch.Tensor, teacher_S_V: torch.Tensor, ids: list[int], beta: float):
+    """``[steps, words]``: minus the gradient of ``JSD_beta`` over the teacher's top-k and the
+    tail with respect to the student's logit of each word (what one descent step adds to it)."""
+    logits_S_V = student_S_V.clone().requires_grad_(True)
+    teacher_logp_S_V = torch.log_softmax(teacher_S_V, -1)
+    top_S_K = teacher_logp_S_V.topk(TOP_K, dim=-1).indices
+    student_S_K = torch.log_softmax(logits_S_V, -1).gather(-1, top_S_K)
+    divergence = generalized_jsd(
+        with_tail(student_S_K), with_tail(teacher_logp_S_V.gather(-1, top_S_K)), beta
+    )
+    divergence.sum().backward()
+    return -logits_S_V.grad[:, ids]
+
+
+def print_table(title: str, rows: dict[str, torch.Tensor], steps: list[int]) -> None:
+    """One markdown table: each row's mean over ``steps`` for each word."""
+    print(f"\n{title} ({len(steps)} steps)\n| model | " + " | ".join(WORDS) + " |")
+    print("| --- " * (len(WORDS) + 1) + "|")
+    for name, values_S_W in rows.items():
+        cells = [f"{float(values_S_W[steps, w].mean()):.3f}" for w in range(len(WORDS))]
+        print(f"| {name} | " + " | ".join(cells) + " |")
 
 
 def main() -> None:
@@ -62,28 +94,37 @@ def main() -> None:
     parser.add_argument("episodes", type=Path)
     parser.add_argument("--teacher", required=True, help="the merged teacher folder")
     parser.add_argument("--student", action="append", default=[], help="NAME=ADAPTER_FOLDER")
+    parser.add_argument("--push", action="store_true", help="each objective's push on each word")
     args = parser.parse_args()
     base = pick_model("smollm2", print)
     tokenizer = AutoTokenizer.from_pretrained(base)
     episodes = read_episodes(args.episodes)
+    ids = word_ids(tokenizer)
     models = {"teacher": (args.teacher, None)}
     models.update({n: (base, a) for n, a in (s.split("=", 1) for s in args.student)})
-    table = {
-        name: word_probabilities(load(path, adapter), episodes, tokenizer)
+    logits = {
+        name: first_word_logits(load(path, adapter), episodes, tokenizer)
         for name, (path, adapter) in models.items()
     }
-    steps = range(len(table["teacher"][WORDS[0]]))
-    groups = {"all steps": list(steps)}
-    for word in WORDS:
-        groups[f"teacher {word} > 0.5"] = [i for i in steps if table["teacher"][word][i] > 0.5]
+    probabilities = {name: torch.softmax(rows, -1)[:, ids] for name, rows in logits.items()}
+    steps = list(range(len(logits["teacher"])))
+    groups = {"all steps": steps}
+    for index, word in enumerate(WORDS):
+        chosen = [i for i in steps if probabilities["teacher"][i, index] > 0.5]
+        groups[f"teacher {word} > 0.5"] = chosen
     for group, rows in groups.items():
-        if not rows:
-            continue
-        print(f"\n{group} ({len(rows)} steps)\n| model | " + " | ".join(WORDS) + " |")
-        print("| --- " * (len(WORDS) + 1) + "|")
-        for name, probs in table.items():
-            cells = [f"{statistics.mean(probs[w][i] for i in rows):.3f}" for w in WORDS]
-            print(f"| {name} | " + " | ".join(cells) + " |")
+        if rows:
+            print_table(f"{group}: probability of each first word", probabilities, rows)
+    if not args.push:
+        return
+    for name in models.keys() - {"teacher"}:
+        push = {
+            objective: pushes(logits[name], logits["teacher"], ids, beta)
+            for objective, beta in OBJECTIVES.items()
+        }
+        for group, rows in groups.items():
+            if rows:
+                print_table(f"{name}, {group}: mean push on each word's logit", push, rows)
 
 
 if __name__ == "__main__":
