@@ -13,6 +13,7 @@ finished agents), then ``RESULTS.md``. To train methods in parallel, one process
 the baselines first (``--methods none``): processes that start together would each evaluate
 them into the same folder.
 
+    export MALLOC_MMAP_THRESHOLD_=1048576   # large blocks back to the system (see SHOP)
     python benchmarks/learning/shop.py --out benchmarks/learning/results/shop-cpu-2026-12-05
     python benchmarks/learning/shop.py --methods none       # only the cold start and teacher
     python benchmarks/learning/shop.py --report             # only rewrite RESULTS.md
@@ -40,11 +41,15 @@ HERE = Path(__file__).resolve().parent
 SHOP: dict[str, Any] = {
     "env": {"env_id": "protege/Shop-v0", "split": "train", "task_type": None, "max_steps": 10},
     "rollout": {"max_new_tokens": 48},
+    "optim": {"gradient_checkpointing": True},
 }
 """What differs from the quickstart's Household recipes: the environment, 10 steps at most
 (the expert needs 4 or 5) and room for a search query. The admissible actions stay listed
 only at the start: the pages name every clickable already (clicks ignore case), and the
-per-turn list made an SFT update of 8 episodes take 5 min here."""
+per-turn list made an SFT update of 8 episodes take 5 min here. A Shop episode that runs to
+the step limit is a training row of about 5,000 tokens, whose backward pass peaked at 11 GB;
+gradient checkpointing (the same weights) and ``MALLOC_MMAP_THRESHOLD_=1048576`` bring it to
+1.1 GB (``benchmarks/training_memory.py``). Session 6's and 7's rows ran without either."""
 EVAL_BATCH = 8
 """Episodes played at once in an evaluation: 24 Shop pages at once held 9 GB here."""
 METHODS = ("opd_fkl", "sod", "tcod_f2b", "tcod_b2f")
