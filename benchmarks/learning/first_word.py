@@ -66,7 +66,9 @@ def word_ids(tokenizer: Any) -> list[int]:
     return [tokenizer(" " + word, add_special_tokens=False)["input_ids"][0] for word in WORDS]
 
 
-def pushes(student_S_V: torch.Tensor, teacher_S_V: torch.Tensor, ids: list[int], beta: float):
+def pushes(
+    student_S_V: torch.Tensor, teacher_S_V: torch.Tensor, ids: list[int], beta: float
+) -> torch.Tensor:
     """``[steps, words]``: minus the gradient of ``JSD_beta`` over the teacher's top-k and the
     tail with respect to the student's logit of each word (what one descent step adds to it)."""
     logits_S_V = student_S_V.clone().requires_grad_(True)
@@ -117,7 +119,7 @@ def main() -> None:
             print_table(f"{group}: probability of each first word", probabilities, rows)
     if not args.push:
         return
-    for name in models.keys() - {"teacher"}:
+    for name in [name for name in models if name != "teacher"]:
         push = {
             objective: pushes(logits[name], logits["teacher"], ids, beta)
             for objective, beta in OBJECTIVES.items()
