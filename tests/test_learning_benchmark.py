@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,25 @@ def test_the_paired_score_difference_is_zero_for_equal_scores_and_excludes_zero_
     assert abs(mean) < 1e-9 and low < 0 < high
     extra = {"played by one agent only": 1.0, **better}
     assert abs(shop.paired_score_difference(extra, baseline)[0] - 0.2) < 1e-9
+
+
+def test_eval_only_evaluates_trained_agents_and_skips_untrained_ones(tmp_path, monkeypatch, capsys):
+    import argparse
+
+    from protege.agents import models
+
+    tiny = str(models.prepare_tiny_model())
+    monkeypatch.setattr(  # stands in for SmolLM2, its teacher and a cold start never trained
+        LEARNING, "prepare", lambda args: (tiny, Path(tiny), tmp_path / "cold-start" / "final")
+    )
+    out = tmp_path / "out"
+    args = argparse.Namespace(
+        agents=["teacher", "cold-start", "sft"], episodes=1, out=out, work=tmp_path / "work"
+    )
+    LEARNING.evaluate_only(args)
+    record = json.loads((out / "teacher.json").read_text())
+    assert set(record["eval"]) == {"valid_seen", "valid_unseen"}
+    assert record["eval"]["valid_unseen"]["episodes"] == 1
+    assert sorted(p.name for p in out.glob("*.json")) == ["teacher.json"]
+    printed = capsys.readouterr().out
+    assert "skipping cold-start" in printed and "skipping sft" in printed

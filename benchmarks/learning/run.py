@@ -13,6 +13,8 @@ and two plots are written from all of them.
     python benchmarks/learning/run.py --methods opd,sod    # some
     python benchmarks/learning/run.py --methods none       # only the baselines and history
     python benchmarks/learning/run.py --report             # only rewrite RESULTS.md and plots
+    python benchmarks/learning/run.py --eval-only cold-start,opd_fkl --episodes 24 --out DIR
+                                           # the agents already trained in --work, on more tasks
 """
 
 from __future__ import annotations
@@ -192,6 +194,28 @@ def run(args: argparse.Namespace) -> None:
         history.write_text(json.dumps(window, indent=2))
 
 
+def evaluate_only(args: argparse.Namespace) -> None:
+    """Evaluate agents already trained in ``WORK`` again (``--episodes`` tasks per split, e.g.
+    more than they were first evaluated on), without training: the cold start, the teacher
+    and each method's ``WORK/NAME/final`` adapter, as named in ``--agents``."""
+    args.out.mkdir(parents=True, exist_ok=True)
+    model, teacher, cold = prepare(args)
+    agents = {"cold-start": (model, cold), "teacher": (str(teacher), None)}
+    agents.update({name: (model, args.work / name / "final") for name in METHODS})
+    for name in args.agents:
+        path, adapter = agents[name]
+        target = args.out / f"{name}.json"
+        if target.exists():
+            continue
+        if adapter is not None and not adapter.is_dir():
+            print(f"skipping {name}: no trained adapter at {adapter}")
+            continue
+        started = time.perf_counter()
+        evals = evaluate_splits(path, adapter, args.episodes, args.work / "eval-wide" / name)
+        record = {"name": name, "eval": evals, "eval_s": time.perf_counter() - started}
+        target.write_text(json.dumps(record, indent=2))
+
+
 def success_cell(summary: dict[str, Any]) -> str:
     """``successes/episodes = rate [95% Wilson interval]``."""
     return (
@@ -313,7 +337,22 @@ def main() -> None:
         default=COLD_START_EPISODES,
         help="expert episodes of the cold start",
     )
+    parser.add_argument(
+        "--eval-only",
+        dest="agents",
+        default=None,
+        help="comma list of agents (cold-start, teacher, methods) trained in WORK to evaluate "
+        "again with --episodes per split, without training",
+    )
     args = parser.parse_args()
+    if args.agents is not None:
+        args.agents = args.agents.split(",")
+        unknown = sorted(set(args.agents) - {"cold-start", "teacher", *METHODS})
+        if unknown:
+            parser.error(f"unknown agents {unknown}")
+        evaluate_only(args)
+        print(report(args.out).read_text())
+        return
     choices = {"all": METHODS, "none": []}
     args.methods = choices.get(args.methods, args.methods.split(","))
     unknown = sorted(set(args.methods) - set(METHODS))
