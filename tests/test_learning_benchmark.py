@@ -182,7 +182,11 @@ def test_eval_only_evaluates_trained_agents_and_skips_untrained_ones(tmp_path, m
     )
     out = tmp_path / "out"
     args = argparse.Namespace(
-        agents=["teacher", "cold-start", "sft"], episodes=1, out=out, work=tmp_path / "work"
+        agents=["teacher", "cold-start", "sft"],
+        episodes=1,
+        out=out,
+        work=tmp_path / "work",
+        cold_start=16,
     )
     LEARNING.evaluate_only(args)
     record = json.loads((out / "teacher.json").read_text())

@@ -162,17 +162,7 @@ def run(args: argparse.Namespace) -> None:
         "teacher": (str(teacher), None),
     }
     for name, (path, adapter) in agents.items():
-        target = results / f"{name}.json"
-        if not target.exists():
-            started = time.perf_counter()
-            evals = evaluate_splits(path, adapter, args.episodes, work / "eval" / name)
-            record = {
-                "name": name,
-                "cold_start_episodes": args.cold_start,
-                "eval": evals,
-                "eval_s": time.perf_counter() - started,
-            }
-            target.write_text(json.dumps(record, indent=2))
+        evaluate_agent_once(args, name, path, adapter, work / "eval" / name)
     pending = [name for name in args.methods if not (results / f"{name}.json").exists()]
     if args.jobs > 1:  # one process per method; spawn, since CUDA does not survive a fork
         context = multiprocessing.get_context("spawn")
@@ -204,16 +194,27 @@ def evaluate_only(args: argparse.Namespace) -> None:
     agents.update({name: (model, args.work / name / "final") for name in METHODS})
     for name in args.agents:
         path, adapter = agents[name]
-        target = args.out / f"{name}.json"
-        if target.exists():
-            continue
         if adapter is not None and not adapter.is_dir():
             print(f"skipping {name}: no trained adapter at {adapter}")
             continue
-        started = time.perf_counter()
-        evals = evaluate_splits(path, adapter, args.episodes, args.work / "eval-wide" / name)
-        record = {"name": name, "eval": evals, "eval_s": time.perf_counter() - started}
-        target.write_text(json.dumps(record, indent=2))
+        evaluate_agent_once(args, name, path, adapter, args.work / "eval-wide" / name)
+
+
+def evaluate_agent_once(
+    args: argparse.Namespace, name: str, path: str, adapter: Path | None, folder: Path
+) -> None:
+    """Evaluate one agent on both splits into ``--out/NAME.json``, unless that file exists."""
+    target = args.out / f"{name}.json"
+    if target.exists():
+        return
+    started = time.perf_counter()
+    record = {
+        "name": name,
+        "cold_start_episodes": args.cold_start,
+        "eval": evaluate_splits(path, adapter, args.episodes, folder),
+        "eval_s": time.perf_counter() - started,
+    }
+    target.write_text(json.dumps(record, indent=2))
 
 
 def success_cell(summary: dict[str, Any]) -> str:

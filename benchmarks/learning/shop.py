@@ -153,10 +153,10 @@ def report(args: argparse.Namespace) -> Path:
         versus = score = ""
         if cold and name != "cold-start":
             versus = versus_cell(summary, cold["summary"])
-        if cold and name != "cold-start" and "scores" in record:
-            mean, low, high = paired_score_difference(record["scores"], cold["scores"])
-            mark = " *" if low > 0 or high < 0 else ""
-            score = f"{mean:+.2f} [{low:+.2f}, {high:+.2f}]{mark}"
+            if "scores" in record:
+                mean, low, high = paired_score_difference(record["scores"], cold["scores"])
+                mark = " *" if low > 0 or high < 0 else ""
+                score = f"{mean:+.2f} [{low:+.2f}, {high:+.2f}]{mark}"
         kl = f"{kl_cell(record, 0)} → {kl_cell(record, -1)}" if record.get("metrics") else ""
         wall = f"{record['train_s'] / 60:.1f} min" if "train_s" in record else ""
         cells = [success_cell(summary), versus, f"{summary['mean_score']:.2f}", score, kl, wall]
