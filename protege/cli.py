@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from protege.agents.cli import eval_command, models_app, rollout_command
+from protege.cli_errors import DEBUG_ENV, OneLineErrorGroup
 from protege.distill.cli import distill_app
 from protege.play import play_interactively
 from protege.quickstart.cli import quickstart_command
@@ -21,8 +22,31 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=OneLineErrorGroup,
 )
 console = Console()
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"protege {version('protege')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    debug: bool = typer.Option(False, "--debug", help="Show the traceback of an error."),
+    show_version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    """Multi-turn text environments and on-policy distillation for small LLM agents."""
+    if debug:
+        import os
+
+        os.environ[DEBUG_ENV] = "1"
 
 
 @app.command("envs")

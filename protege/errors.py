@@ -34,6 +34,10 @@ class SchemaVersionError(RecordError):
     """An episode file written by a newer protege."""
 
 
+class UsageError(ProtegeError, ValueError):
+    """A command-line argument or option that cannot be used as given."""
+
+
 class MissingDependencyError(ProtegeError, ImportError):
     """An optional dependency that is not installed; the message names what to install."""
 
