@@ -25,14 +25,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
+import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from protege.errors import ProtegeError
+from protege.cli_output import TextTable, print_json, print_table, progress_enabled
+from protege.errors import UsageError
 
 
-class UnknownBenchPartError(ProtegeError, ValueError):
+class UnknownBenchPartError(UsageError):
     """A ``--parts`` name that is not a benchmark part."""
 
 
@@ -361,16 +362,17 @@ def machine_info() -> dict[str, Any]:
     }
 
 
-def run_bench(
-    parts: list[str], quick: bool, output: Path, console: Console | None = None
-) -> list[BenchRow]:
-    """Run ``parts`` (names from :data:`PARTS`), print the table and write ``output`` (JSON)."""
-    console = console or Console()
+def run_bench(parts: list[str], quick: bool, output: Path, as_json: bool = False) -> list[BenchRow]:
+    """Run ``parts`` (names from :data:`PARTS`), write ``output`` (JSON) and print the table,
+    or with ``as_json`` the JSON itself; the progress bar draws on a terminal's stderr."""
     sizes = QUICK if quick else FULL
     rows: list[BenchRow] = []
     details: dict[str, Any] = {}
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
+    progress = Progress(
+        *columns, console=Console(stderr=True), transient=True, disable=not progress_enabled()
+    )
+    with progress:
         task = progress.add_task("benchmarks", total=len(parts))
         for name in parts:
             part = PARTS[name]
@@ -380,7 +382,6 @@ def run_bench(
             if raw is not None:
                 details[name] = raw
             progress.advance(task)
-    console.print(bench_table(rows, quick))
     payload = {
         "machine": machine_info(),
         "quick": quick,
@@ -391,7 +392,11 @@ def run_bench(
     }
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
-    console.print(f"wrote {output}")
+    if as_json:
+        print_json(payload)
+    else:
+        print_table(bench_table(rows, quick))
+    typer.echo(f"wrote {output}", err=True)
     return rows
 
 
@@ -413,18 +418,19 @@ def _ratio(ratio: float) -> str:
     return f"{ratio:.2g}x"
 
 
-def bench_table(rows: list[BenchRow], quick: bool = False) -> Table:
-    """The rows as one rich table: value, anchor, ratio, target and pass/miss."""
+def bench_table(rows: list[BenchRow], quick: bool = False) -> TextTable:
+    """The rows as one table: value, anchor, ratio, target and pass/miss."""
     title = "protege bench" + (" --quick (small sizes: indicative only)" if quick else "")
-    table = Table(title=title)
-    for column in ("part", "benchmark", "value", "anchor", "ratio", "target", "result"):
-        justify = "right" if column in ("value", "anchor", "ratio") else "left"
-        table.add_column(column, justify=justify, overflow="fold")
+    table = TextTable(
+        title,
+        ("part", "benchmark", "value", "anchor", "ratio", "target", "result"),
+        right=frozenset({"value", "anchor", "ratio"}),
+        styles={"pass": "green", "miss": "red"},
+    )
     for row in rows:
         if row.value is None or row.anchor is None or row.ratio is None:
             table.add_row(row.part, row.benchmark, "-", "-", "-", "-", row.status)
             continue
-        result = {True: "[green]pass[/green]", False: "[red]miss[/red]", None: "-"}[row.passed]
         table.add_row(
             row.part,
             row.benchmark,
@@ -432,6 +438,6 @@ def bench_table(rows: list[BenchRow], quick: bool = False) -> Table:
             f"{_number(row.anchor)} {row.unit}",
             _ratio(row.ratio),
             row.target or "-",
-            result,
+            {True: "pass", False: "miss", None: "-"}[row.passed],
         )
     return table

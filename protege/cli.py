@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from protege.agents.cli import eval_command, models_app, rollout_command
-from protege.cli_errors import DEBUG_ENV, OneLineErrorGroup
+from protege.cli_errors import OneLineErrorGroup, one_line
+from protege.cli_output import TextTable, print_json, print_table
 from protege.distill.cli import distill_app
 from protege.play import play_interactively
 from protege.quickstart.cli import quickstart_command
@@ -22,9 +21,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain click help: whole option names at any width, in a pipe too
     cls=OneLineErrorGroup,
 )
-console = Console()
 
 
 def _print_version(value: bool) -> None:
@@ -37,48 +36,72 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    debug: bool = typer.Option(False, "--debug", help="Show the traceback of an error."),
+    debug: bool = typer.Option(
+        False, "--debug", help="Show the traceback of an error (or set PROTEGE_DEBUG=1)."
+    ),
     show_version: bool = typer.Option(
         False, "--version", callback=_print_version, is_eager=True, help="Print the version."
     ),
 ) -> None:
-    """Multi-turn text environments and on-policy distillation for small LLM agents."""
-    if debug:
-        import os
+    """Multi-turn text environments and on-policy distillation for small LLM agents.
 
-        os.environ[DEBUG_ENV] = "1"
+    A mistake in the input prints one line, `error: ...`, on stderr and exits with code 2.
+    """
+    # --debug is read by OneLineErrorGroup from the context when an error happens.
 
 
 @app.command("envs")
-def envs_command() -> None:
+def envs_command(
+    as_json: bool = typer.Option(
+        False,
+        "--json",
+        help="Print a JSON list instead of the table, one object per environment with the "
+        "keys id, family, task_types (list), splits (list) and provider.",
+    ),
+) -> None:
     """List every environment: built-in ones and those from installed plugins."""
     import protege  # noqa: F401  registers built-ins and loads plugins
     from protege.envs import PLUGIN_ERRORS, list_envs
 
-    table = Table(title="protege environments")
-    for column in ("id", "family", "task types", "splits", "provided by"):
-        table.add_column(column, overflow="fold")
-    for listing in list_envs():
-        table.add_row(
-            listing.env_id,
-            listing.family,
-            ", ".join(listing.task_types),
-            ", ".join(listing.splits),
-            listing.provider,
+    listings = list_envs()
+    if as_json:
+        print_json(
+            [
+                {
+                    "id": listing.env_id,
+                    "family": listing.family,
+                    "task_types": list(listing.task_types),
+                    "splits": list(listing.splits),
+                    "provider": listing.provider,
+                }
+                for listing in listings
+            ]
         )
-    console.print(table)
+    else:
+        table = TextTable(
+            "protege environments", ("id", "family", "task types", "splits", "provided by")
+        )
+        for listing in listings:
+            table.add_row(
+                listing.env_id,
+                listing.family,
+                ", ".join(listing.task_types),
+                ", ".join(listing.splits),
+                listing.provider,
+            )
+        print_table(table)
     for name, error in sorted(PLUGIN_ERRORS.items()):
-        console.print(f"[red]plugin {name!r} failed to load:[/red] {error}")
+        typer.echo(f"warning: plugin {name!r} failed to load: {one_line(error)}", err=True)
 
 
 @app.command("play")
 def play_command(
     env_id: str = typer.Argument(..., help="An id from `protege envs`, e.g. protege/Household-v0."),
     split: str = typer.Option("train", help="train, valid_seen or valid_unseen."),
-    seed: int = typer.Option(0, help="Seed that picks the task."),
+    seed: int = typer.Option(0, min=0, help="Seed that picks the task."),
     task_type: str | None = typer.Option(None, help="Only tasks of this type."),
     expert: bool = typer.Option(False, "--expert", help="Watch the expert play instead."),
-    delay: float = typer.Option(0.0, help="Seconds to pause between the expert's steps."),
+    delay: float = typer.Option(0.0, min=0.0, help="Seconds to pause between the expert's steps."),
 ) -> None:
     """Play an environment in the terminal: type an action or its number; `help`, `quit`."""
     import protege  # noqa: F401
@@ -95,19 +118,21 @@ def bench_command(
     ),
     quick: bool = typer.Option(False, "--quick", help="Small sizes: every part in seconds."),
     output: str = typer.Option("bench.json", help="Where to write the JSON results."),
+    as_json: bool = typer.Option(
+        False,
+        "--json",
+        help="Print the JSON results instead of the table: an object with the keys machine, "
+        "quick, parts, sizes, rows and details; each row has part, benchmark, status, unit, "
+        "value, anchor_name, anchor, ratio, target and passed.",
+    ),
 ) -> None:
     """Run the speed benchmarks against their anchors: one table, and bench.json.
 
     A part whose dependency is missing is a skipped row; exit code 1 if a part failed.
     """
-    from protege.bench import UnknownBenchPartError, parse_parts, run_bench
+    from protege.bench import parse_parts, run_bench
 
-    try:
-        names = parse_parts(parts)
-    except UnknownBenchPartError as error:
-        console.print(f"[red]error:[/red] {error}")
-        raise typer.Exit(2) from None
-    rows = run_bench(names, quick=quick, output=Path(output), console=console)
+    rows = run_bench(parse_parts(parts), quick=quick, output=Path(output), as_json=as_json)
     if any(row.status.startswith("error") for row in rows):
         raise typer.Exit(1)
 

@@ -10,6 +10,14 @@ class ProtegeError(Exception):
     """Base class of every error protege raises on purpose."""
 
 
+class ProtegeWarning(UserWarning):
+    """Base class of every warning protege gives on purpose; the CLI prints it as one line."""
+
+
+class UnknownEnvError(ProtegeError, ValueError):
+    """An environment id that is not registered."""
+
+
 class UnknownSplitError(ProtegeError, ValueError):
     """A split name the environment does not have."""
 

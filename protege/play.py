@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.panel import Panel
 
 from protege.agents.scripted import ExpertAgent
+from protege.envs.registry import check_env_id
 
 PLAY_HELP = """\
 Type an action (any text) or the number of an admissible action.
@@ -39,11 +40,16 @@ def play_interactively(
     (``input`` by default) does. End of input quits like ``quit``.
     """
     console = console or Console()
+    check_env_id(env_id)
     env = gym.make(env_id, split=split, task_type=task_type)
     try:
         observation, info = env.reset(seed=seed)
         console.print(
-            Panel(escape(info["goal"]), title=f"{env_id} · {split} · seed {seed}", expand=False)
+            Panel(
+                escape(info["goal"]),
+                title=escape(f"{env_id} · {split} · seed {seed}"),
+                expand=False,
+            )
         )
         console.print(observation, markup=False, highlight=False)
         _print_actions(console, info["admissible_actions"])

@@ -34,7 +34,7 @@ def run_bench(tmp_path: Path, parts: str) -> dict:
     output = tmp_path / "bench.json"
     result = runner.invoke(app, ["bench", "--quick", "--parts", parts, "--output", str(output)])
     assert result.exit_code == 0, result.output
-    assert "protege bench --quick" in result.output
+    assert result.stdout.startswith("part\tbenchmark\tvalue\tanchor\tratio\ttarget\tresult\n")
     return json.loads(output.read_text())
 
 

@@ -13,7 +13,7 @@ runner = CliRunner()
 def test_envs_lists_registered_environments():
     result = runner.invoke(app, ["envs"])
     assert result.exit_code == 0, result.output
-    assert "protege environments" in result.output
+    assert "protege/Household-v0\thousehold\t" in result.stdout
 
 
 def test_play_with_the_expert_wins():

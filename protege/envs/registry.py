@@ -10,6 +10,7 @@ by name in :data:`PLUGIN_ERRORS` and does not stop the others.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import importlib.metadata
 import warnings
@@ -19,7 +20,7 @@ from typing import Any
 import gymnasium as gym
 
 from protege.envs.core import TextEnv
-from protege.errors import EnvAlreadyRegisteredError
+from protege.errors import EnvAlreadyRegisteredError, UnknownEnvError
 
 ENTRY_POINT_GROUP = "protege.envs"
 
@@ -113,6 +114,19 @@ def _load_plugin(entry_point: importlib.metadata.EntryPoint, provider: str) -> N
 def protege_env_ids() -> list[str]:
     """Every id registered through protege (built-in and plugins), sorted."""
     return sorted(env_id for env_id in PROVIDERS if env_id in gym.registry)
+
+
+def check_env_id(env_id: str) -> None:
+    """Raise :class:`UnknownEnvError`, naming the closest registered id, for an id that
+    ``gymnasium.make`` would not find."""
+    try:
+        gym.spec(env_id)
+    except gym.error.Error:
+        close = difflib.get_close_matches(env_id, list(gym.registry), n=1, cutoff=0.5)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise UnknownEnvError(
+            f"unknown environment id {env_id!r}.{hint} Run `protege envs` to list the ids."
+        ) from None
 
 
 def env_class(env_id: str) -> type[TextEnv]:
