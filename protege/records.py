@@ -21,13 +21,13 @@ from typing import IO, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from protege.errors import RecordError, SchemaVersionError
+from protege.errors import ProtegeWarning, RecordError, SchemaVersionError
 
 SCHEMA_VERSION = 1
 """Version of the episode schema this protege writes; bump it when a field changes meaning."""
 
 
-class TruncatedRecordWarning(UserWarning):
+class TruncatedRecordWarning(ProtegeWarning):
     """The last line of an episode file was cut mid-write and was skipped."""
 
 
@@ -192,6 +192,10 @@ class EpisodeWriter:
         self.close()
 
 
+WRITTEN_BY = "pass an episode JSONL file written by `protege rollout`, `protege eval` or a trainer"
+"""What to do when a file is not an episode file."""
+
+
 def read_episodes(path: str | os.PathLike[str]) -> list[Episode]:
     """Load every episode of a JSONL file.
 
@@ -203,39 +207,82 @@ def read_episodes(path: str | os.PathLike[str]) -> list[Episode]:
 
 
 def iter_episodes(path: str | os.PathLike[str]) -> Iterator[Episode]:
-    """Yield the episodes of a JSONL file one at a time; see :func:`read_episodes`."""
+    """Yield the episodes of a JSONL file one at a time; see :func:`read_episodes`.
+
+    Every error names the file, the line and what to do.
+    """
     path = Path(path)
-    with path.open(encoding="utf-8") as file:
-        lines = file.readlines()
+    lines = _read_lines(path)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        is_last = number == len(lines)
+        where = f"{path}, line {number}"
         try:
             data = json.loads(line)
         except json.JSONDecodeError as error:
-            if is_last and not line.endswith("\n"):
+            if number == len(lines) and not line.endswith("\n"):
                 warnings.warn(
-                    f"{path}: skipped line {number}, cut mid-write "
-                    f"({len(line)} characters, no newline); the episodes before it are loaded",
+                    f"{where}: skipped, cut mid-write ({len(line)} characters, no newline); "
+                    "the episodes before it are loaded",
                     TruncatedRecordWarning,
                     stacklevel=3,
                 )
                 return
-            raise RecordError(f"{path}: line {number} is not valid JSON ({error})") from None
-        yield _episode_from_dict(data, f"{path}: line {number}")
+            raise RecordError(
+                f"{where}: not valid JSON ({error.msg.removesuffix(' at')}, column {error.colno}); "
+                "an episode file "
+                "holds one JSON object per line: fix or delete that line"
+            ) from None
+        yield _episode_from_dict(data, where)
+
+
+def _read_lines(path: Path) -> list[str]:
+    try:
+        with path.open(encoding="utf-8") as file:
+            return file.readlines()
+    except FileNotFoundError:
+        raise RecordError(f"{path}: no such file; {WRITTEN_BY}") from None
+    except IsADirectoryError:
+        raise RecordError(f"{path} is a directory; {WRITTEN_BY}") from None
+    except UnicodeDecodeError as error:
+        raise RecordError(
+            f"{path}: not a UTF-8 text file (byte {error.start}); {WRITTEN_BY}"
+        ) from None
+
+
+_REQUIRED_FIELDS = [name for name, field in Episode.model_fields.items() if field.is_required()]
 
 
 def _episode_from_dict(data: Any, where: str) -> Episode:
     if not isinstance(data, dict):
-        raise RecordError(f"{where}: expected a JSON object, got {type(data).__name__}")
+        kind = {list: "list", str: "string"}.get(type(data), type(data).__name__)
+        raise RecordError(f"{where}: a JSON {kind}, not an episode object; {WRITTEN_BY}")
+    # A newer schema may rename fields: say so before judging them.
     version = data.get("schema_version", SCHEMA_VERSION)
     if isinstance(version, int) and version > SCHEMA_VERSION:
         raise SchemaVersionError(
             f"{where}: episode schema_version {version} is newer than this protege reads "
             f"({SCHEMA_VERSION}); upgrade protege: pip install -U protege"
         )
+    missing = [name for name in _REQUIRED_FIELDS if name not in data]
+    if missing:
+        keys = ", ".join(list(data)[:8]) + (", ..." if len(data) > 8 else "")
+        raise RecordError(
+            f"{where}: not a protege episode (no {', '.join(missing)}; its keys: "
+            f"{keys or 'none'}); {WRITTEN_BY}"
+        )
     try:
         return Episode.model_validate(data)
     except ValidationError as error:
-        raise RecordError(f"{where}: not an episode record:\n{error}") from None
+        raise RecordError(f"{where}: not a valid episode: {_first_problem(error)}") from None
+
+
+def _first_problem(error: ValidationError) -> str:
+    """The first of pydantic's complaints in one line: field, problem, value, how many more."""
+    first = error.errors(include_url=False)[0]
+    field = ".".join(str(part) for part in first["loc"]) or "the record"
+    got = repr(first.get("input"))
+    got = got if len(got) <= 60 else got[:57] + "..."
+    more = error.error_count() - 1
+    also = f" (and {more} more problem{'s' * (more > 1)})" if more else ""
+    return f"{field}: {first['msg']} (got {got}){also}; fix or delete that line"

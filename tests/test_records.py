@@ -80,8 +80,12 @@ def test_corrupt_middle_line_names_its_line_number(tmp_path):
     lines = path.read_text().splitlines(keepends=True)
     lines[1] = lines[1][:30] + "\n"
     path.write_text("".join(lines))
-    with pytest.raises(RecordError, match=r"line 2 is not valid JSON"):
+    with pytest.raises(RecordError) as error:
         read_episodes(path)
+    assert str(error.value) == (
+        f"{path}, line 2: not valid JSON (Invalid control character, column 31); an "
+        "episode file holds one JSON object per line: fix or delete that line"
+    )
 
 
 def test_newer_schema_version_is_refused_with_upgrade_hint(tmp_path):
@@ -89,17 +93,58 @@ def test_newer_schema_version_is_refused_with_upgrade_hint(tmp_path):
     data = json.loads(make_episode(0).model_dump_json())
     data["schema_version"] = SCHEMA_VERSION + 1
     path.write_text(json.dumps(data) + "\n")
-    with pytest.raises(
-        SchemaVersionError, match=r"newer than this protege reads .* pip install -U"
-    ):
+    with pytest.raises(SchemaVersionError) as error:
         read_episodes(path)
+    assert str(error.value) == (
+        f"{path}, line 1: episode schema_version {SCHEMA_VERSION + 1} is newer than this "
+        f"protege reads ({SCHEMA_VERSION}); upgrade protege: pip install -U protege"
+    )
+
+
+WRITTEN_BY = "pass an episode JSONL file written by `protege rollout`, `protege eval` or a trainer"
 
 
 def test_a_line_that_is_not_an_episode_is_an_error(tmp_path):
     path = tmp_path / "episodes.jsonl"
-    path.write_text('{"env_id": "x"}\n')
-    with pytest.raises(RecordError, match=r"line 1: not an episode record"):
+    path.write_text('{"env_id": "x", "run": 3}\n')
+    with pytest.raises(RecordError) as error:
         read_episodes(path)
+    assert str(error.value) == (
+        f"{path}, line 1: not a protege episode (no task_id, task_type, goal; its keys: "
+        f"env_id, run); {WRITTEN_BY}"
+    )
+
+
+def test_an_invalid_field_names_it_the_value_and_the_line(tmp_path):
+    path = tmp_path / "episodes.jsonl"
+    data = json.loads(make_episode(0).model_dump_json())
+    data["steps"][0]["score"] = 1.5
+    data["seed"] = "x"
+    path.write_text(json.dumps(data) + "\n")
+    with pytest.raises(RecordError) as error:
+        read_episodes(path)
+    assert str(error.value) == (
+        f"{path}, line 1: not a valid episode: seed: Input should be a valid integer, unable "
+        "to parse string as an integer (got 'x') (and 1 more problem); fix or delete that line"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (None, "no such file"),
+        (b"\xff\xfe\n", "not a UTF-8 text file (byte 0)"),
+        (b"[1, 2]\n", "line 1: a JSON list, not an episode object"),
+    ],
+)
+def test_a_file_that_is_not_an_episode_file_says_what_to_pass(tmp_path, content, problem):
+    path = tmp_path / "episodes.jsonl"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(RecordError) as error:
+        read_episodes(path)
+    separator = ", " if problem.startswith("line") else ": "
+    assert str(error.value) == f"{path}{separator}{problem}; {WRITTEN_BY}"
 
 
 def test_logprobs_must_align_with_action_tokens():

@@ -13,9 +13,6 @@ def view_command(
         list[Path],
         typer.Argument(
             help="Episode JSONL files (from `protege rollout`, `protege eval`, a trainer).",
-            exists=True,
-            dir_okay=False,
-            readable=True,
         ),
     ],
     out: Annotated[
@@ -33,7 +30,8 @@ def view_command(
     limit: Annotated[int | None, typer.Option(min=1, help="Only the first N episodes.")] = None,
 ) -> None:
     """Write a static HTML report of episodes, with the teacher's per-token signal if scored."""
-    from protege.records import read_episodes
+    from protege.errors import RecordError
+    from protege.records import WRITTEN_BY, read_episodes
     from protege.view.report import write_report
 
     loaded = []
@@ -42,6 +40,9 @@ def view_command(
         read = read_episodes(path)
         loaded.extend(read)
         files.extend([path.name] * len(read))
+    if not loaded:
+        names = ", ".join(str(path) for path in episodes)
+        raise RecordError(f"no complete episode in {names}; {WRITTEN_BY}")
     if limit is not None:
         loaded, files = loaded[:limit], files[:limit]
     target = out if out is not None else episodes[0].with_suffix(".html")
