@@ -12,12 +12,10 @@ import os
 # waiting process starve everyone (set before torch is imported by any command).
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from protege.errors import ProtegeError
+from protege.cli_output import TextTable, print_table
+from protege.errors import UsageError
 
-console = Console()
 models_app = typer.Typer(help="Prepare local models (no network).", no_args_is_help=True)
 
 MODEL_NAMES = ("smollm2", "tiny")
@@ -58,9 +56,9 @@ def rollout_command(
         max_steps=max_steps, num_envs=num_envs,
         temperature=temperature, max_new_tokens=max_new_tokens, task_type=task_type, ray=ray,
     )  # fmt: skip
-    played = _guard(lambda: rollout(config, output))
+    played = rollout(config, output)
     won = sum(episode.won for episode in played)
-    console.print(f"wrote {len(played)} episodes to {output} ({won} won)")
+    typer.echo(f"wrote {len(played)} episodes to {output} ({won} won)")
 
 
 def eval_command(
@@ -91,25 +89,27 @@ def eval_command(
         temperature=temperature, max_new_tokens=max_new_tokens, task_type=task_type, ray=ray,
         tokenizer=tokenizer,
     )  # fmt: skip
-    report = _guard(lambda: evaluate(config, out))
-    console.print(report_table(report))
-    console.print(f"report, episodes and plots in {out}/")
+    report = evaluate(config, out)
+    print_table(report_table(report))
+    typer.echo(f"report, episodes and plots in {out}/")
 
 
-def report_table(report) -> Table:
-    """A rich table: one row per task type, then the overall row."""
-    table = Table(title=f"{report.env_id} ({report.split}) — {report.policy}")
-    for column in ("task type", "episodes", "success", "95% CI", "mean score", "mean steps"):
-        table.add_column(column, justify="left" if column == "task type" else "right")
+def report_table(report) -> TextTable:
+    """One row per task type, then the overall row."""
+    columns = ("task type", "episodes", "success", "95% CI", "mean score", "mean steps")
+    table = TextTable(
+        f"{report.env_id} ({report.split}) — {report.policy}",
+        columns,
+        right=frozenset(columns[1:]),
+    )
     for group in [*report.by_task_type, report.overall]:
         table.add_row(
-            "[bold]all[/bold]" if group is report.overall else group.name,
+            "all" if group is report.overall else group.name,
             str(group.episodes),
             f"{group.success_rate:.1%}",
             f"[{group.ci_low:.1%}, {group.ci_high:.1%}]",
             f"{group.mean_score:.3f}",
             f"{group.mean_steps:.1f}",
-            end_section=group is report.by_task_type[-1],
         )
     return table
 
@@ -123,19 +123,9 @@ def prepare_command(
     from protege.agents import models
 
     if name not in MODEL_NAMES:
-        console.print(f"[red]unknown model {name!r}; expected one of {', '.join(MODEL_NAMES)}")
-        raise typer.Exit(2)
+        raise UsageError(
+            f"unknown model {name!r}; expected one of {', '.join(MODEL_NAMES)} (a model "
+            "folder of your own needs no preparing: pass --policy hf:PATH)"
+        )
     prepare = models.prepare_smollm2 if name == "smollm2" else models.prepare_tiny_model
-    path = _guard(lambda: prepare(force=force))
-    console.print(str(path))
-
-
-def _guard(call):
-    """Run ``call``; a protege error becomes a one-line message and exit code 1."""
-    from gymnasium.error import Error as GymError
-
-    try:
-        return call()
-    except (ProtegeError, GymError) as error:
-        console.print(f"[red]error:[/red] {error}")
-        raise typer.Exit(1) from None
+    typer.echo(str(prepare(force=force)))

@@ -306,7 +306,8 @@ def _progress(total: int, enabled: bool, label: str) -> Any:
         return None
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=label, unit="ep", dynamic_ncols=True)
+    # disable=None: drawn only when stderr is a terminal, never into a pipe or a log file
+    return tqdm(total=total, desc=label, unit="ep", dynamic_ncols=True, disable=None)
 
 
 def _advance(bar: Any, episodes: Any) -> None:

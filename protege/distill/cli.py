@@ -7,17 +7,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import click
 import typer
-from typer.core import TyperGroup
+
+from protege.cli_errors import OneLineErrorGroup
 
 
-class DefaultRunGroup(TyperGroup):
-    """A group whose first argument, when it is not a subcommand, is a config for ``run``."""
+class DefaultRunGroup(OneLineErrorGroup):
+    """A group whose first argument, when it is not a subcommand, is a config for ``run``.
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    Errors are one line (:class:`OneLineErrorGroup`) also when the group runs on its own.
+    """
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and not args[0].startswith("-"):
             args = ["run", *args]
         return super().parse_args(ctx, args)
@@ -32,30 +33,18 @@ distill_app = typer.Typer(
 )
 
 
-def _fail(error: Exception) -> Any:
-    typer.echo(f"error: {error}", err=True)
-    raise typer.Exit(code=2)
-
-
 @distill_app.command("run")
 def run_command(
     config: str = typer.Argument(..., help="A YAML config (see examples/configs/)."),
     resume: bool = typer.Option(False, "--resume", help="Continue from the latest checkpoint."),
 ) -> None:
     """Train with the method, models and environment of CONFIG.yaml."""
-    from protege.distill.config import ConfigError, load_config
-    from protege.errors import ProtegeError
+    from protege.distill.config import load_config
 
-    try:
-        parsed = load_config(config)
-    except ConfigError as error:
-        _fail(error)
+    parsed = load_config(config)  # a bad config fails before torch is imported
     from protege.distill.trainer import train
 
-    try:
-        final = train(parsed, resume=resume)
-    except ProtegeError as error:
-        _fail(error)
+    final = train(parsed, resume=resume)
     typer.echo(f"final model: {final}")
 
 
@@ -70,14 +59,10 @@ def score_command(
 ) -> None:
     """Write the teacher's log-probability of each action token into Step.teacher_logprobs."""
     from protege.distill.scoring import score_episode_file
-    from protege.errors import ProtegeError
 
-    try:
-        stats = score_episode_file(
-            episodes, teacher, out, device=device, dtype=dtype, max_batch_tokens=max_batch_tokens
-        )
-    except ProtegeError as error:
-        _fail(error)
+    stats = score_episode_file(
+        episodes, teacher, out, device=device, dtype=dtype, max_batch_tokens=max_batch_tokens
+    )
     typer.echo(
         f"scored {stats.sequences} sequences ({stats.tokens} tokens, "
         f"{stats.forward_passes} forward passes) -> {out}"

@@ -453,7 +453,14 @@ def progress_bar(run: Run, start: int) -> Any:
     from tqdm.auto import tqdm
 
     name = run.config.method.name
-    return tqdm(total=run.config.updates, initial=start, desc=f"distill {name}", unit="update")
+    # disable=None: drawn only when stderr is a terminal, never into a pipe or a log file
+    return tqdm(
+        total=run.config.updates,
+        initial=start,
+        desc=f"distill {name}",
+        unit="update",
+        disable=None,
+    )
 
 
 def train(config: DistillConfig, *, resume: bool = False, stop_after: int | None = None) -> Path:

@@ -19,6 +19,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rich.markup import escape
+
 from protege.agents.evaluate import RolloutConfig, evaluate
 from protege.agents.models import prepare_smollm2, prepare_tiny_model
 from protege.errors import MissingDependencyError
@@ -39,6 +41,7 @@ __all__ = [
 ]
 
 Say = Callable[[str], None]
+"""Prints one status line written in rich markup (interpolated text escaped)."""
 DISTILLED = "distilled student (OPD)"
 """The distilled student's name in :attr:`QuickstartResult.evaluations` and the table."""
 
@@ -69,7 +72,7 @@ def pick_model(model: str, say: Say) -> str:
     try:
         return str(prepare_smollm2())
     except MissingDependencyError as error:
-        say(f"[yellow]{error}[/yellow]")
+        say(f"[yellow]{escape(str(error))}[/yellow]")
         say("[yellow]Using a tiny random model instead: the pipeline runs, nothing learns.[/]")
         return str(prepare_tiny_model())
 
@@ -88,7 +91,7 @@ def ensure_teacher(
     for index, recipe in enumerate(recipes.TEACHER_STAGES, 1):
         folder = recipes.teacher_dir(model, index)
         if retrain or not (folder / "config.json").is_file():
-            say(f"Training the teacher once (SFT stage {index}), cached in {folder}")
+            say(f"Training the teacher once (SFT stage {index}), cached in {escape(str(folder))}")
             run_dir = folder.with_name(folder.name + ".run")
             adapter = train_config(recipes.on_device(recipe(base, run_dir), device))
             merge_adapter(base, adapter, folder)

@@ -6,12 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
+from protege.cli_output import TextTable, print_table, say
 from protege.quickstart import QuickstartResult, recipes, run_quickstart
-
-console = Console()
 
 
 def quickstart_command(
@@ -36,22 +33,25 @@ def quickstart_command(
         updates=updates,
         cold_start_episodes=cold_start_episodes,
         retrain_teacher=retrain_teacher,
-        say=console.print,
+        say=say,
     )
-    console.print(result_table(result))
+    print_table(result_table(result))
     total = sum(result.seconds.values())
     cached = " (teacher from the cache)" if result.teacher_cached else " (teacher trained now)"
-    console.print(f"total {total / 60:.1f} min{cached}; stages: " + _stages(result))
+    typer.echo(f"total {total / 60:.1f} min{cached}; stages: " + _stages(result))
     verdict = "above" if result.improved else "NOT above"
-    console.print(f"The distilled student's success is {verdict} the cold-start student's.")
-    console.print(f"report.json, learning_curve.png and the episodes are in {output}/")
+    typer.echo(f"The distilled student's success is {verdict} the cold-start student's.")
+    typer.echo(f"report.json, learning_curve.png and the episodes are in {output}/")
 
 
-def result_table(result: QuickstartResult) -> Table:
+def result_table(result: QuickstartResult) -> TextTable:
     """One row per evaluated agent: successes, rate, 95% Wilson interval, steps, format errors."""
-    table = Table(title=f"Household pick_and_place, valid_unseen ({Path(result.model).name})")
-    for column in ("agent", "won", "success", "95% CI", "mean steps", "format errors"):
-        table.add_column(column, justify="left" if column == "agent" else "right")
+    columns = ("agent", "won", "success", "95% CI", "mean steps", "format errors")
+    table = TextTable(
+        f"Household pick_and_place, valid_unseen ({Path(result.model).name})",
+        columns,
+        right=frozenset(columns[1:]),
+    )
     for name, summary in result.evaluations.items():
         table.add_row(
             name,

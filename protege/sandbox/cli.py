@@ -17,14 +17,10 @@ def build(
     force: bool = typer.Option(False, "--force", help="Rebuild even if the image exists."),
 ) -> None:
     """Build the image protege-sandbox:py (cached: an existing image is kept)."""
-    from protege.sandbox.base import SandboxError
     from protege.sandbox.image import build_image
 
-    try:
-        image_id = build_image(offline=offline, force=force, log=typer.echo)
-    except SandboxError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(1) from None
+    # A SandboxError (no engine, a failed build) is a one-line error from the protege group.
+    image_id = build_image(offline=offline, force=force, log=typer.echo)
     typer.echo(f"protege-sandbox:py is {image_id}")
 
 

@@ -88,9 +88,11 @@ def docker_client() -> Any:
         client = docker.from_env(timeout=60)
         client.ping()
     except Exception as error:
+        host = os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
         raise SandboxUnavailableError(
-            f"cannot reach the Docker engine ({type(error).__name__}); install docker.io and "
-            "start it (`dockerd &` or `systemctl start docker`)"
+            f"cannot reach the Docker engine at {host} ({type(error).__name__}); install "
+            "docker.io and start it (`dockerd &` or `systemctl start docker`), or set "
+            "DOCKER_HOST to a running engine"
         ) from error
     _sweep_once(client)
     return client

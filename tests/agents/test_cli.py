@@ -39,7 +39,7 @@ def test_rollout_appends_episodes(counter_env_id, tmp_path):
 
 def test_bad_inputs_give_one_line_errors(counter_env_id, tmp_path):
     result = runner.invoke(app, ["eval", counter_env_id, "--policy", "gpt", "--out", str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "unknown policy 'gpt'" in result.output
     result = runner.invoke(app, ["models", "prepare", "llama"])
     assert result.exit_code == 2 and "unknown model 'llama'" in result.output
