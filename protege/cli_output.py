@@ -61,24 +61,44 @@ class TextTable:
             "\t".join(" ".join(cell.split()) for cell in row) for row in [self.columns, *self.rows]
         ]
 
-    def rich(self) -> Table:
-        """The table for a terminal; cells are verbatim text, never markup."""
+    def column_widths(self, width: int) -> list[int] | None:
+        """Column widths of a rich table ``width`` characters wide in which no word is cut
+        (longer cells wrap between words), or None where no such widths exist."""
+        cells = list(zip(self.columns, *self.rows, strict=True))  # one tuple per column
+        natural = [max(len(cell) for cell in column) for column in cells]
+        minimum = [
+            max(len(word) for cell in column for word in cell.split() or [""]) for column in cells
+        ]
+        spare = width - (3 * len(self.columns) + 1) - sum(minimum)  # borders and padding
+        if spare < 0:
+            return None
+        widths = []
+        for least, most in zip(minimum, natural, strict=True):
+            grant = min(spare, most - least)  # the leftmost columns (ids) wrap last
+            widths.append(least + grant)
+            spare -= grant
+        return widths
+
+    def rich(self, widths: Sequence[int]) -> Table:
+        """The table for a terminal, with these column widths; cells are verbatim text."""
         table = Table(title=self.title)
-        for column in self.columns:
-            table.add_column(column, justify="right" if column in self.right else "left")
+        for column, width in zip(self.columns, widths, strict=True):
+            table.add_column(
+                column, justify="right" if column in self.right else "left", width=width
+            )
         for row in self.rows:
             table.add_row(*(Text(cell, style=self.styles.get(cell, "")) for cell in row))
         return table
 
 
 def print_table(table: TextTable) -> None:
-    """Print ``table`` as a rich table on a terminal wide enough, else as tab-separated lines."""
+    """Print ``table`` as a rich table on a terminal wide enough to cut no word, else as
+    tab-separated lines."""
     if is_terminal():
         console = Console()
-        rendered = table.rich()
-        # Rich wraps cells at spaces; a word longer than its column would be cut in two.
-        if console.measure(rendered).minimum <= console.width:
-            console.print(rendered)
+        widths = table.column_widths(console.width)
+        if widths is not None:
+            console.print(table.rich(widths))
             return
     for line in table.plain_lines():
         typer.echo(line)

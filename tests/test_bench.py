@@ -126,3 +126,18 @@ def test_an_unknown_part_exits_with_code_2(tmp_path):
     result = runner.invoke(app, ["bench", "--parts", "nope", "--output", str(tmp_path / "b.json")])
     assert result.exit_code == 2
     assert "unknown benchmark part 'nope'" in result.output
+
+
+def test_json_puts_only_the_results_on_stdout(tmp_path, monkeypatch):
+    monkeypatch.setitem(
+        PARTS, "sandbox", dataclasses.replace(PARTS["sandbox"], problem=lambda: "no engine")
+    )
+    output = tmp_path / "bench.json"
+    args = ["bench", "--quick", "--parts", "sandbox", "--json", "--output", str(output)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    printed = json.loads(result.stdout)
+    assert printed == json.loads(output.read_text())
+    assert set(printed) == {"machine", "quick", "parts", "sizes", "rows", "details"}
+    assert [row["status"] for row in printed["rows"]] == ["skipped: no engine"]
+    assert result.stderr == f"wrote {output}\n"
