@@ -14,13 +14,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from protege.errors import ProtegeWarning
 from protege.records import Episode
 
 MODEL_METADATA_KEY = "model"
 """The ``Episode.metadata`` key holding the local model folder the policy loaded."""
 
 
-class TokenizerLoadWarning(UserWarning):
+class TokenizerLoadWarning(ProtegeWarning):
     """A tokenizer could not be loaded; the report shows token ids instead of text."""
 
 
