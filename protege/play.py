@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.panel import Panel
 
 from protege.agents.scripted import ExpertAgent
+from protege.cli_output import is_terminal
 from protege.envs.registry import check_env_id
 
 PLAY_HELP = """\
@@ -39,18 +40,17 @@ def play_interactively(
     With ``expert`` the environment's expert chooses every action; otherwise ``read_line``
     (``input`` by default) does. End of input quits like ``quit``.
     """
-    console = console or Console()
+    # Off a terminal (a pipe, a log) rich would wrap long lines at 80 columns: keep them whole.
+    console = console or Console(soft_wrap=not is_terminal())
     check_env_id(env_id)
     env = gym.make(env_id, split=split, task_type=task_type)
     try:
         observation, info = env.reset(seed=seed)
-        console.print(
-            Panel(
-                escape(info["goal"]),
-                title=escape(f"{env_id} · {split} · seed {seed}"),
-                expand=False,
-            )
-        )
+        title = f"{env_id} · {split} · seed {seed}"
+        if console.is_terminal:
+            console.print(Panel(escape(info["goal"]), title=escape(title), expand=False))
+        else:
+            console.print(f"{title}\n{info['goal']}", markup=False, highlight=False)
         console.print(observation, markup=False, highlight=False)
         _print_actions(console, info["admissible_actions"])
         steps, done = 0, False
@@ -122,7 +122,8 @@ def _print_actions(console: Console, actions: list[str]) -> None:
         f"[dim]{n:>{width}}.[/dim] {escape(action)}" for n, action in enumerate(actions, start=1)
     ]
     console.print("[dim]Actions:[/dim]")
-    if len(entries) > 12:  # long lists (a kitchen has 30 receptacles) read better in columns
+    # Long lists (a kitchen has 30 receptacles) read better in columns, on a terminal.
+    if len(entries) > 12 and console.is_terminal:
         console.print(Columns(entries, padding=(0, 3), column_first=True), highlight=False)
     else:
         for entry in entries:

@@ -203,3 +203,13 @@ def test_progress_bars_stay_out_of_a_pipe():
     assert bar.disable
     bar.close()
     assert not cli_output.progress_enabled()
+
+
+def test_play_in_a_pipe_prints_whole_lines_without_boxes():
+    result = runner.invoke(app, ["play", "protege/Shop-v0", "--expert", "--seed", "2"])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "protege/Shop-v0 · train · seed 2"
+    assert not set(result.stdout) & set("╭╮╰╯│")
+    first = next(line for line in lines if line.startswith("WebShop [SEP] Instruction:"))
+    assert first.endswith("[SEP] Search")  # one line, however long
