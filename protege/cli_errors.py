@@ -31,7 +31,7 @@ USER_ERROR_EXIT_CODE = 2
 # Typer 0.22+ parses arguments with its own copy of click (``typer._click``), older Typer
 # with click itself: a bad option raises that copy's UsageError.
 _CLICK: Any = getattr(typer.core, "_click", None) or importlib.import_module("click")
-UsageError: type[Exception] = _CLICK.exceptions.UsageError
+ClickUsageError: type[Exception] = _CLICK.exceptions.UsageError
 _NO_ARGS_IS_HELP: Any = getattr(_CLICK.exceptions, "NoArgsIsHelpError", ())
 
 
@@ -46,7 +46,7 @@ def user_errors() -> tuple[type[BaseException], ...]:
     """The exception types that mean "the input was wrong", not "protege has a bug"."""
     from gymnasium.error import Error as GymError
 
-    return (ProtegeError, GymError, UsageError)
+    return (ProtegeError, GymError, ClickUsageError)
 
 
 def one_line(text: object) -> str:
@@ -58,7 +58,7 @@ def error_message(error: BaseException) -> str:
     """The one-line message of a user error, with what to do where the error lacks it."""
     from gymnasium.error import UnregisteredEnv
 
-    if isinstance(error, UsageError):
+    if isinstance(error, ClickUsageError):
         message = one_line(error.format_message())  # type: ignore[attr-defined]
         if error.ctx is not None:  # type: ignore[attr-defined]
             message = f"{message.rstrip('.')}; see `{error.ctx.command_path} --help`."
