@@ -17,11 +17,10 @@ from protege.view.cli import view_command
 
 app = typer.Typer(
     name="protege",
-    help="Multi-turn text environments and on-policy distillation for small LLM agents.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode=None,  # plain click help: whole option names at any width, in a pipe too
+    rich_markup_mode=None,  # plain click help: flags without "<bool>", no boxes in a pipe
     cls=OneLineErrorGroup,
 )
 
@@ -45,7 +44,8 @@ def main_options(
 ) -> None:
     """Multi-turn text environments and on-policy distillation for small LLM agents.
 
-    A mistake in the input prints one line, `error: ...`, on stderr and exits with code 2.
+    A mistake in the input prints one line on stderr, `error: ...`, saying what to do, and
+    exits with code 2; --debug adds the traceback. Off a terminal, tables are tab-separated.
     """
     # --debug is read by OneLineErrorGroup from the context when an error happens.
 
