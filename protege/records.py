@@ -132,6 +132,9 @@ class Episode(BaseModel):
     """The observation after the last action."""
     policy: str | None = None
     """A name for who acted (``expert``, ``random``, a model path)."""
+    teacher: str | None = None
+    """The teacher whose log-probabilities are in ``Step.teacher_logprobs`` (its model folder),
+    once scored; None where unscored or scored without recording it."""
     tokens: TokenSequence | None = None
     """The whole conversation as one token sequence, when a model with full history acted."""
     metadata: dict[str, Any] = Field(default_factory=dict)
