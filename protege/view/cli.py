@@ -12,7 +12,8 @@ def view_command(
     episodes: Annotated[
         list[Path],
         typer.Argument(
-            help="Episode JSONL files (from `protege rollout`, `protege eval`, a trainer).",
+            help="Episode JSONL files (from `protege rollout`, `protege eval`, a trainer); "
+            "each is labelled by the agent that played it, and by its path where that is shared.",
             exists=True,
             dir_okay=False,
             readable=True,
