@@ -180,7 +180,10 @@ class EpisodeWriter:
 
     def write(self, episode: Episode) -> None:
         """Append one episode as one line and push it to disk."""
-        self._file.write(episode.model_dump_json() + "\n")
+        # an unscored episode is written without ``teacher``, as before that field existed, so
+        # that readers of schema 1 without it still load rollout and eval files
+        unset = {"teacher"} if episode.teacher is None else None
+        self._file.write(episode.model_dump_json(exclude=unset) + "\n")
         self._file.flush()
         os.fsync(self._file.fileno())
 

@@ -93,6 +93,10 @@ def test_distill_score_records_the_teacher_and_the_report_names_it(tokenizer_pat
     assert no_steps.teacher is None  # nothing of it was scored
     assert scored.teacher == str(resolve_model_path("tiny"))
     assert scored.steps[0].teacher_logprobs is not None
+    # only a scored episode's line has the key, so older readers still load unscored files
+    unscored_line, scored_line = out.read_text().splitlines()
+    assert "teacher" not in json.loads(unscored_line)
+    assert json.loads(scored_line)["teacher"] == scored.teacher
 
     # an episode scored before the teacher was recorded: the page says so, it does not guess
     older = json.loads(scored.model_dump_json(exclude={"teacher"}))
