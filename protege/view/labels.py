@@ -1,4 +1,4 @@
-"""Short names for what produced a report's episodes: the agent, the teacher, each source file.
+"""Short names for what produced a report's episodes: the agent and each source file.
 
 Every run writes ``episodes.jsonl`` by default, so a file's name says little about what is in
 it. A source is named by the agents recorded in its episodes (``Episode.policy``, plus the LoRA
@@ -53,11 +53,6 @@ def agent_label(episode: Episode) -> str | None:
     if isinstance(adapter, str) and adapter:
         label += f" + {short_path(adapter)}"
     return label
-
-
-def teacher_label(episode: Episode) -> str | None:
-    """The teacher that scored the episode, its folder shortened; None when not recorded."""
-    return short_path(episode.teacher) if episode.teacher else None
 
 
 def _agents_of(episodes: Sequence[Episode]) -> str | None:

@@ -11,7 +11,10 @@ Layout of the data (short keys keep a 2,000-episode file small): ``strings`` int
 admissible actions, which repeat across steps; ``vocabularies[key][id]`` is a token's text;
 each step carries its token ids, the student's and the teacher's log-probabilities (rounded to
 :data:`DIGITS` decimals), and, when scored, ``d`` (step divergence), ``w`` (SOD weight) and
-``kl`` (the turn's reverse KL) from :mod:`protege.view.signals`.
+``kl`` (the turn's reverse KL) from :mod:`protege.view.signals`. Each episode is labelled by
+its source file and agent (:mod:`protege.view.labels`); ``teachers`` lists the teachers that
+scored them (``Episode.teacher``) and ``unrecorded_teacher`` counts scored episodes that do
+not say.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from protege.records import Episode, Step
-from protege.view.labels import agent_label, teacher_label
+from protege.view.labels import agent_label
 from protege.view.signals import DEFAULT_DELTA, DEFAULT_EPS, StepSignal, episode_signals
 from protege.view.tokens import decode_vocabularies
 
@@ -126,7 +129,6 @@ def _episode_data(
         "goal": episode.goal,
         "policy": agent_label(episode),
         "policy_path": episode.policy,
-        "teacher": teacher_label(episode) if signals else None,
         "teacher_path": episode.teacher if signals else None,
         "scored": bool(signals),
         "won": episode.won,

@@ -200,8 +200,9 @@ def test_episode_list_shows_task_id_seed_and_policy_under_uncut_headers(chromium
     assert "hf:a-long-model-folder-name-for-the-student" in dom
 
 
-def test_sod_legend_appears_only_where_sod_weights_are_shown(chromium, tmp_path):
+def test_teacher_is_named_and_the_sod_legend_is_only_beside_sod_weights(chromium, tmp_path):
     scored, unscored, unweighted = synthetic_episodes(3, steps=2, tokens=3)
+    scored.teacher = "/models/teacher-a"
     for step in unscored.steps:
         step.teacher_logprobs = None
     for step in unweighted.steps:  # a teacher that rules the student's tokens out: d = inf
@@ -214,9 +215,15 @@ def test_sod_legend_appears_only_where_sod_weights_are_shown(chromium, tmp_path)
         return dom[start : dom.index("</section>", start)]
 
     shown = detail("#ep=0")
+    assert "teacher /models/teacher-a" in shown
     assert len(re.findall(r"SOD w = \d", shown)) == 2  # a weight on each step
     assert 'class="sod-legend"' in shown
     assert "token colour" in shown
+    dom = dump_dom(chromium, tmp_path, page)
+    assert (
+        '<p id="teacher-line">scored by teacher /models/teacher-a · '
+        "1 scored episode does not record the teacher</p>"
+    ) in dom
     shown = detail("#ep=1")
     assert "SOD" not in shown and "token colour" not in shown
     shown = detail("#ep=2")

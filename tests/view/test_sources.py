@@ -104,4 +104,4 @@ def test_distill_score_records_the_teacher_and_the_report_names_it(tokenizer_pat
     data = build_report_data([scored, Episode.model_validate(older), no_steps])
     assert data["teachers"] == [scored.teacher]
     assert data["unrecorded_teacher"] == 1
-    assert [e["teacher"] for e in data["episodes"]] == [short_path(scored.teacher), None, None]
+    assert [e["teacher_path"] for e in data["episodes"]] == [scored.teacher, None, None]
