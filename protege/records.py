@@ -132,6 +132,9 @@ class Episode(BaseModel):
     """The observation after the last action."""
     policy: str | None = None
     """A name for who acted (``expert``, ``random``, a model path)."""
+    teacher: str | None = None
+    """The teacher whose log-probabilities are in ``Step.teacher_logprobs`` (its model folder),
+    once scored; None where unscored or scored without recording it."""
     tokens: TokenSequence | None = None
     """The whole conversation as one token sequence, when a model with full history acted."""
     metadata: dict[str, Any] = Field(default_factory=dict)
@@ -177,7 +180,10 @@ class EpisodeWriter:
 
     def write(self, episode: Episode) -> None:
         """Append one episode as one line and push it to disk."""
-        self._file.write(episode.model_dump_json() + "\n")
+        # an unscored episode is written without ``teacher``, as before that field existed, so
+        # that readers of schema 1 without it still load rollout and eval files
+        unset = {"teacher"} if episode.teacher is None else None
+        self._file.write(episode.model_dump_json(exclude=unset) + "\n")
         self._file.flush()
         os.fsync(self._file.fileno())
 

@@ -142,7 +142,8 @@ def pad_batch(
 class TeacherScorer:
     """Scores student episodes with a Hugging Face causal LM teacher (CPU or CUDA).
 
-    ``top_k`` also returns the teacher's top-k distribution at each action token.
+    ``top_k`` also returns the teacher's top-k distribution at each action token; ``name``
+    (the teacher's model folder) is recorded as ``Episode.teacher`` by :meth:`score_into`.
     """
 
     model: Any
@@ -151,6 +152,7 @@ class TeacherScorer:
     max_batch_tokens: int = 8192
     deduplicate: bool = True
     temperature: float = 1.0
+    name: str | None = None
     stats: ScoringStats = field(default_factory=ScoringStats)
 
     @property
@@ -175,9 +177,12 @@ class TeacherScorer:
     def score_into(
         self, episodes: Sequence[Episode], teacher_prompt: TeacherPrompt | None = None
     ) -> list[dict[int, StepScores]]:
-        """Score and write ``Step.teacher_logprobs`` on each scored step; returns the scores."""
+        """Score and write ``Step.teacher_logprobs`` on each scored step, and ``Episode.teacher``
+        on each episode with a scored step; returns the scores."""
         results = self.score(episodes, teacher_prompt)
         for episode, scores in zip(episodes, results, strict=True):
+            if scores:
+                episode.teacher = self.name
             for number, step_scores in scores.items():
                 episode.steps[number].teacher_logprobs = step_scores.logprobs
         return results
@@ -295,7 +300,8 @@ def score_episode_file(
     dtype: str = "auto",
     max_batch_tokens: int = 8192,
 ) -> ScoringStats:
-    """Score every episode of a JSONL file and write them with ``Step.teacher_logprobs``."""
+    """Score every episode of a JSONL file and write them with ``Step.teacher_logprobs`` and the
+    teacher's model folder as ``Episode.teacher``."""
     from pathlib import Path
 
     from transformers import AutoTokenizer
@@ -308,6 +314,7 @@ def score_episode_file(
     tokenizer = AutoTokenizer.from_pretrained(path)
     scorer = TeacherScorer(
         load_teacher(str(path), pick_device(device), dtype),
+        name=str(path),
         pad_id=int(tokenizer.pad_token_id or 0),
         max_batch_tokens=max_batch_tokens,
     )

@@ -12,7 +12,8 @@ def view_command(
     episodes: Annotated[
         list[Path],
         typer.Argument(
-            help="Episode JSONL files (from `protege rollout`, `protege eval`, a trainer).",
+            help="Episode JSONL files (from `protege rollout`, `protege eval`, a trainer); "
+            "each is labelled by the agent that played it, and by its path where that is shared.",
         ),
     ],
     out: Annotated[
@@ -32,26 +33,25 @@ def view_command(
     """Write a static HTML report of episodes, with the teacher's per-token signal if scored."""
     from protege.errors import RecordError
     from protege.records import WRITTEN_BY, read_episodes
+    from protege.view.labels import source_labels
     from protege.view.report import write_report
 
-    loaded = []
-    files: list[str | None] = []
-    for path in episodes:
-        read = read_episodes(path)
-        loaded.extend(read)
-        files.extend([path.name] * len(read))
+    per_file = [read_episodes(path) for path in episodes]
+    labels = source_labels([str(path) for path in episodes], per_file)
+    loaded = [episode for read in per_file for episode in read]
+    sources = [label for label, read in zip(labels, per_file, strict=True) for _ in read]
     if not loaded:
         names = ", ".join(str(path) for path in episodes)
         raise RecordError(f"no complete episode in {names}; {WRITTEN_BY}")
     if limit is not None:
-        loaded, files = loaded[:limit], files[:limit]
+        loaded, sources = loaded[:limit], sources[:limit]
     target = out if out is not None else episodes[0].with_suffix(".html")
     written = write_report(
         loaded,
         target,
         tokenizer=tokenizer,
         title=title,
-        source=", ".join(path.name for path in episodes),
-        files=files if len(episodes) > 1 else None,
+        source=", ".join(str(path) for path in episodes),
+        sources=sources,
     )
     typer.echo(f"wrote {written} ({len(loaded)} episodes, {written.stat().st_size:,} bytes)")

@@ -11,7 +11,10 @@ Layout of the data (short keys keep a 2,000-episode file small): ``strings`` int
 admissible actions, which repeat across steps; ``vocabularies[key][id]`` is a token's text;
 each step carries its token ids, the student's and the teacher's log-probabilities (rounded to
 :data:`DIGITS` decimals), and, when scored, ``d`` (step divergence), ``w`` (SOD weight) and
-``kl`` (the turn's reverse KL) from :mod:`protege.view.signals`.
+``kl`` (the turn's reverse KL) from :mod:`protege.view.signals`. Each episode is labelled by
+its source file and agent (:mod:`protege.view.labels`); ``teachers`` lists the teachers that
+scored them (``Episode.teacher``) and ``unrecorded_teacher`` counts scored episodes that do
+not say.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from protege.records import Episode, Step
+from protege.view.labels import agent_label
 from protege.view.signals import DEFAULT_DELTA, DEFAULT_EPS, StepSignal, episode_signals
 from protege.view.tokens import decode_vocabularies
 
@@ -45,7 +49,7 @@ _JSON_ESCAPES = {
 }
 _JSON_ESCAPE_RE = re.compile("[<>&\u2028\u2029]")
 _PLACEHOLDER_RE = re.compile(r"\{\{(TITLE|STYLE|SCRIPT|DATA|EPISODES)\}\}")
-DETAIL_KEYS = ("steps", "meta", "final")
+DETAIL_KEYS = ("steps", "meta", "final", "policy_path", "teacher_path")
 """Episode fields embedded apart from the list, parsed by the page only when it is opened."""
 
 
@@ -111,19 +115,22 @@ def _episode_data(
     signals: dict[int, StepSignal],
     vocabulary: str | None,
     intern: _Interner,
-    file: str | None,
+    source: str | None,
 ) -> dict[str, Any]:
     divergences = [signal.divergence for signal in signals.values()]
     return {
         "i": index,
-        "file": file,
+        "source": source,
         "env": episode.env_id,
         "split": episode.split,
         "seed": episode.seed,
         "task_id": episode.task_id,
         "task_type": episode.task_type,
         "goal": episode.goal,
-        "policy": episode.policy,
+        "policy": agent_label(episode),
+        "policy_path": episode.policy,
+        "teacher_path": episode.teacher if signals else None,
+        "scored": bool(signals),
         "won": episode.won,
         "score": episode.score,
         "reward": round(episode.total_reward, DIGITS),
@@ -147,7 +154,7 @@ def build_report_data(
     tokenizer: str | os.PathLike[str] | None = None,
     title: str = "protege episodes",
     source: str | None = None,
-    files: Sequence[str | None] | None = None,
+    sources: Sequence[str | None] | None = None,
     eps: float = DEFAULT_EPS,
     delta: float = DEFAULT_DELTA,
 ) -> dict[str, Any]:
@@ -158,23 +165,28 @@ def build_report_data(
         tokenizer: a local tokenizer folder for every episode; None uses each episode's
             ``metadata["model"]`` and falls back to token ids.
         title: the page title.
-        source: where the episodes came from (a file name), shown under the title.
-        files: each episode's file (e.g. a trainer's ``samples/update_000120.jsonl``), a
-            filter of the page when there are several; None when they come from one.
+        source: where the episodes came from (file paths), shown under the title.
+        sources: each episode's source label (its file's, from
+            :func:`protege.view.labels.source_labels`), a filter of the page when there are
+            several; None when they come from one.
         eps, delta: SOD's step-weight constants.
     """
     signals = episode_signals(episodes, eps=eps, delta=delta)
     vocabularies, keys = decode_vocabularies(episodes, tokenizer)
     intern = _Interner()
-    if files is not None and len(files) != len(episodes):
-        raise ValueError(f"got {len(files)} file names for {len(episodes)} episodes")
+    if sources is not None and len(sources) != len(episodes):
+        raise ValueError(f"got {len(sources)} source labels for {len(episodes)} episodes")
     rows = [
-        _episode_data(i, episode, signals[i], keys[i], intern, files[i] if files else None)
+        _episode_data(i, episode, signals[i], keys[i], intern, sources[i] if sources else None)
         for i, episode in enumerate(episodes)
     ]
+    scored = [row for row in rows if row["scored"]]
     return {
         "title": title,
         "source": source,
+        # who scored: each recorded teacher, and how many scored episodes do not say
+        "teachers": sorted({row["teacher_path"] for row in scored if row["teacher_path"]}),
+        "unrecorded_teacher": sum(1 for row in scored if not row["teacher_path"]),
         "generated": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "sod": {"eps": eps, "delta": delta},
         "strings": intern.strings,
@@ -220,7 +232,7 @@ def write_report(
     tokenizer: str | os.PathLike[str] | None = None,
     title: str | None = None,
     source: str | None = None,
-    files: Sequence[str | None] | None = None,
+    sources: Sequence[str | None] | None = None,
     eps: float = DEFAULT_EPS,
     delta: float = DEFAULT_DELTA,
 ) -> Path:
@@ -236,7 +248,7 @@ def write_report(
         tokenizer=tokenizer,
         title=title or f"protege episodes: {path.stem}",
         source=source,
-        files=files,
+        sources=sources,
         eps=eps,
         delta=delta,
     )

@@ -7,6 +7,8 @@ missing browser a failure.
 
 from __future__ import annotations
 
+import math
+import re
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -43,32 +45,46 @@ def run_chromium(chromium: str, tmp_path: Path, url: str, *extra: str) -> str:
     return result.stdout
 
 
-def dump_dom(chromium: str, tmp_path: Path, page: Path, fragment: str = "") -> str:
-    dom = run_chromium(chromium, tmp_path, page.as_uri() + fragment, "--dump-dom")
+def dump_dom(chromium: str, tmp_path: Path, page: Path, fragment: str = "", *extra: str) -> str:
+    dom = run_chromium(chromium, tmp_path, page.as_uri() + fragment, "--dump-dom", *extra)
     assert 'data-ready="true"' in dom, dom[-2000:]
     return dom
 
 
 class DomRows(HTMLParser):
-    """Episode rows, step cards, token spans and elements by id in a dumped DOM."""
+    """Episode rows, table cells, step cards, token spans and elements by id in a dumped DOM."""
 
     def __init__(self, dom: str) -> None:
         super().__init__(convert_charrefs=True)
         self.rows: list[int] = []
+        self.cells: list[tuple[str, str]] = []
+        """``(th or td, its text)`` of the episode table, in order."""
         self.steps = 0
         self.tokens: list[dict[str, str | None]] = []
         self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self._closed = True
         self.feed(dom)
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         self.tags.append((tag, attributes))
+        if tag in ("th", "td"):
+            self.cells.append((tag, ""))
+            self._closed = False
         if tag == "tr" and "data-episode" in attributes:
             self.rows.append(int(attributes["data-episode"] or -1))
         if tag == "article" and attributes.get("class") == "step":
             self.steps += 1
         if tag == "span" and (attributes.get("class") or "").startswith("tok"):
             self.tokens.append(attributes)
+
+    def handle_data(self, data):
+        if self.cells and not self._closed:
+            tag, text = self.cells[-1]
+            self.cells[-1] = (tag, text + data)
+
+    def handle_endtag(self, tag):
+        self._closed = tag in ("th", "td", "tr")
 
 
 @pytest.fixture(scope="module")
@@ -148,10 +164,68 @@ def test_screenshot_is_written(chromium, report, tmp_path):
     assert shot.stat().st_size > 20_000
 
 
-def test_several_files_get_a_file_filter(chromium, tmp_path):
+def test_several_sources_get_a_source_filter(chromium, tmp_path):
     episodes = synthetic_episodes(6, steps=1, tokens=2)
-    files = ["update_000010.jsonl"] * 2 + ["update_000020.jsonl"] * 4
-    page = write_report(episodes, tmp_path / "history.html", files=files)
-    dom = dump_dom(chromium, tmp_path, page, "#file=update_000020.jsonl")
+    sources = ["student · update_000010.jsonl"] * 2 + ["student · update_000020.jsonl"] * 4
+    page = write_report(episodes, tmp_path / "history.html", sources=sources)
+    dom = dump_dom(chromium, tmp_path, page, "#source=student%20·%20update_000020.jsonl")
     assert DomRows(dom).rows == [2, 3, 4, 5]
-    assert '<label id="file-filter">' in dom  # shown, not hidden
+    assert '<label id="source-filter">' in dom  # shown, not hidden
+
+
+# the page checks its own layout once loaded: the names of the list's headers that are cut
+LAYOUT_PROBE = """<script>
+window.addEventListener("load", () => {
+  const cut = [...document.querySelectorAll("#episodes th")]
+    .filter((th) => th.scrollWidth > th.clientWidth).map((th) => th.textContent);
+  document.body.setAttribute("data-cut-headers", cut.join("|") || "none");
+});
+</script></body>"""
+
+
+def test_episode_list_shows_task_id_seed_and_policy_under_uncut_headers(chromium, tmp_path):
+    episodes = synthetic_episodes(3, steps=1, tokens=2)
+    episodes[1].policy = "hf:/models/a-long-model-folder-name-for-the-student"
+    page = write_report(episodes, tmp_path / "list.html")
+    probed = tmp_path / "probed.html"
+    probed.write_text(page.read_text(encoding="utf-8").replace("</body>", LAYOUT_PROBE))
+    for size in ("1280,900", "800,600"):
+        dom = dump_dom(chromium, tmp_path, probed, "", f"--window-size={size}")
+        assert 'data-cut-headers="none"' in dom, size
+    parsed = DomRows(dom)
+    headers = [text for tag, text in parsed.cells if tag == "th"]
+    assert headers[:4] == ["#", "task id", "seed", "policy"]
+    first_row = [text for tag, text in parsed.cells if tag == "td"][: len(headers)]
+    assert first_row[:4] == ["0", episodes[0].task_id, "0", "synthetic"]
+    assert "hf:a-long-model-folder-name-for-the-student" in dom
+
+
+def test_teacher_is_named_and_the_sod_legend_is_only_beside_sod_weights(chromium, tmp_path):
+    scored, unscored, unweighted = synthetic_episodes(3, steps=2, tokens=3)
+    scored.teacher = "/models/teacher-a"
+    for step in unscored.steps:
+        step.teacher_logprobs = None
+    for step in unweighted.steps:  # a teacher that rules the student's tokens out: d = inf
+        step.teacher_logprobs = [-math.inf] * len(step.teacher_logprobs or [])
+    page = write_report([scored, unscored, unweighted], tmp_path / "legend.html")
+
+    def detail(fragment: str) -> str:
+        dom = dump_dom(chromium, tmp_path, page, fragment)
+        start = dom.index('<section id="detail"')
+        return dom[start : dom.index("</section>", start)]
+
+    shown = detail("#ep=0")
+    assert "teacher /models/teacher-a" in shown
+    assert len(re.findall(r"SOD w = \d", shown)) == 2  # a weight on each step
+    assert 'class="sod-legend"' in shown
+    assert "token colour" in shown
+    dom = dump_dom(chromium, tmp_path, page)
+    assert (
+        '<p id="teacher-line">scored by teacher /models/teacher-a · '
+        "1 scored episode does not record the teacher</p>"
+    ) in dom
+    shown = detail("#ep=1")
+    assert "SOD" not in shown and "token colour" not in shown
+    shown = detail("#ep=2")
+    assert "SOD" not in shown
+    assert "token colour" in shown  # the tokens are still coloured (grey: no finite difference)

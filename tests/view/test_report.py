@@ -262,18 +262,20 @@ def test_view_command_defaults_to_the_input_name(tmp_path):
     assert Path(tmp_path / "run.html").is_file()
 
 
-def test_view_command_tags_episodes_with_their_file_when_given_several(tmp_path):
+def test_view_command_labels_each_file_by_its_agent_not_its_name(tmp_path):
     from protege.cli import app
 
-    first, second = tmp_path / "update_000010.jsonl", tmp_path / "update_000020.jsonl"
-    write_episodes(first, synthetic_episodes(2, steps=1, tokens=1))
-    write_episodes(second, synthetic_episodes(3, steps=1, tokens=1, seed=1))
-    out = tmp_path / "history.html"
-    result = CliRunner().invoke(app, ["view", str(first), str(second), "-o", str(out)])
+    expert, student = tmp_path / "expert" / "episodes.jsonl", tmp_path / "tiny" / "episodes.jsonl"
+    write_episodes(expert, [episode_of(policy="expert")] * 2)
+    played = episode_of(policy="hf:/cache/models/tiny-llama", metadata={"model": "/nowhere"})
+    write_episodes(student, [played] * 3)
+    out = tmp_path / "both.html"
+    result = CliRunner().invoke(app, ["view", str(expert), str(student), "-o", str(out)])
     assert result.exit_code == 0, result.output
     data = json.loads(parse(out.read_text(encoding="utf-8")).scripts[0][1])
-    assert [e["file"] for e in data["episodes"]] == [first.name] * 2 + [second.name] * 3
-    assert data["source"] == f"{first.name}, {second.name}"
+    assert [e["source"] for e in data["episodes"]] == ["expert"] * 2 + ["hf:tiny-llama"] * 3
+    assert [e["policy"] for e in data["episodes"]] == ["expert"] * 2 + ["hf:tiny-llama"] * 3
+    assert data["source"] == f"{expert}, {student}"
 
 
 def test_infinite_log_probabilities_become_null_rather_than_invalid_json(tmp_path):

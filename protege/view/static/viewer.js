@@ -17,8 +17,8 @@
   const parsedMs = performance.now() - started;
   const EPISODES = DATA.episodes;
   const PAGE_SIZE = 100;
-  const KEYS = ["file", "env", "task_type", "split", "outcome", "policy", "q"];
-  const state = { file: "", env: "", task_type: "", split: "", outcome: "", policy: "", q: "", page: 0, ep: null };
+  const KEYS = ["source", "env", "task_type", "split", "outcome", "policy", "q"];
+  const state = { source: "", env: "", task_type: "", split: "", outcome: "", policy: "", q: "", page: 0, ep: null };
   let filtered = EPISODES;
 
   function el(tag, attrs, text) {
@@ -30,6 +30,12 @@
   function fmt(x, digits) { return x === null || x === undefined ? "–" : Number(x).toFixed(digits); }
   function signed(x) { return (x >= 0 ? "+" : "") + x.toFixed(4); }
   function outcome(ep) { return ep.won ? "won" : "lost"; }
+  function capped(text, title) {
+    // a cell whose long value is cut with an ellipsis (the whole value in its tooltip)
+    const cell = el("td", { title: title || text });
+    cell.append(el("div", { class: "cell" }, text));
+    return cell;
+  }
 
   // ---------------------------------------------------------------- filters and the URL
   function readHash() {
@@ -56,7 +62,7 @@
     return [...new Set(EPISODES.map((ep) => ep[field]).filter((v) => v !== null))].sort();
   }
   function matches(ep) {
-    if (state.file && ep.file !== state.file) return false;
+    if (state.source && ep.source !== state.source) return false;
     if (state.env && ep.env !== state.env) return false;
     if (state.task_type && ep.task_type !== state.task_type) return false;
     if (state.split && ep.split !== state.split) return false;
@@ -80,10 +86,12 @@
     const first = state.page * PAGE_SIZE;
     const rows = filtered.slice(first, first + PAGE_SIZE).map((ep) => {
       const row = el("tr", { "data-episode": String(ep.i), class: ep.i === state.ep ? "selected" : "" });
-      row.append(el("td", {}, ep.i), el("td", { title: ep.env }, ep.env.replace(/^protege\//, "")),
-        el("td", {}, ep.task_type), el("td", {}, ep.split || ""),
+      row.append(el("td", {}, ep.i), capped(ep.task_id, [ep.env, ep.task_type, ep.task_id].join(" · ")),
+        el("td", {}, ep.seed === null ? "–" : ep.seed), capped(ep.policy || "–", ep.source || ep.policy),
+        el("td", {}, ep.split || ""),
         el("td", { class: outcome(ep) }, outcome(ep)), el("td", {}, fmt(ep.score, 2)),
-        el("td", {}, ep.n), el("td", {}, fmt(ep.div, 3)), el("td", { title: ep.goal }, ep.goal));
+        el("td", {}, ep.n), el("td", {}, fmt(ep.div, 3)),
+        el("td", { class: "goal-cell", title: ep.goal }, ep.goal));
       return row;
     });
     document.getElementById("episode-rows").replaceChildren(...rows);
@@ -148,8 +156,10 @@
     if (step.d !== undefined) {
       head.append(el("span", { class: "signal", title: "mean |log S − log T| over the step's tokens" },
         "d = " + fmt(step.d, 4)));
-      head.append(el("span", { class: "signal", title: "SOD weight min((d₁+ε)/(d+ε), 1+δ)" },
-        "SOD w = " + fmt(step.w, 3)));
+      if (showsWeight(step)) {
+        head.append(el("span", { class: "signal", title: "SOD weight min((d₁+ε)/(d+ε), 1+δ)" },
+          "SOD w = " + fmt(step.w, 3)));
+      }
       head.append(el("span", { class: "signal", title: "mean (log S − log T), k1 estimate of KL(S‖T)" },
         "rev KL = " + fmt(step.kl, 4)));
     }
@@ -188,6 +198,25 @@
     box.append(svg.firstChild);
     return box;
   }
+  function showsWeight(step) { return typeof step.w === "number"; }
+  function renderLegend(steps) {
+    // each part only where the episode shows what it explains
+    const coloured = steps.some((step) => step.ids && step.lp && step.tlp);
+    const weighted = steps.some(showsWeight);
+    if (!coloured && !weighted) return null;
+    const legend = el("div", { class: "legend meta" });
+    if (coloured) {
+      legend.append("token colour: student − teacher log p  ",
+        el("span", { style: "background:" + tokenColour(-2) }, "teacher surer"), " ",
+        el("span", { style: "background:" + tokenColour(2) }, "student surer"),
+        "; hover a token for its numbers");
+    }
+    if (weighted) {
+      legend.append(el("span", { class: "sod-legend" }, (coloured ? " · " : "") +
+        "SOD w = min((d₁+ε)/(d+ε), 1+δ) with ε=" + DATA.sod.eps + ", δ=" + DATA.sod.delta));
+    }
+    return legend;
+  }
   function renderDetail() {
     const pane = document.getElementById("detail");
     const summary = state.ep === null ? undefined : EPISODES[state.ep];
@@ -195,25 +224,34 @@
     if (!ep) { pane.replaceChildren(el("p", { class: "hint" }, "Click an episode to see its steps.")); return; }
     const t0 = performance.now();
     const parts = [el("h2", {}, "episode " + ep.i + " · " + ep.task_id), el("div", { class: "goal" }, ep.goal)];
-    const meta = [ep.file, ep.env, ep.split, "seed " + ep.seed, ep.task_type, outcome(ep), "score " + fmt(ep.score, 2),
-      ep.n + " steps", ep.policy ? "policy " + ep.policy : null].filter((v) => v !== null);
+    const meta = [ep.source, ep.env, ep.split, "seed " + ep.seed, ep.task_type, outcome(ep), "score " + fmt(ep.score, 2),
+      ep.n + " steps"].filter((v) => v !== null);
     parts.push(el("div", { class: "meta" }, meta.join(" · ")));
+    const who = [ep.policy_path ? "policy " + ep.policy_path : null,
+      ep.scored ? "teacher " + (ep.teacher_path || "not recorded") : null].filter((v) => v !== null);
+    if (who.length) parts.push(el("div", { class: "meta who" }, who.join(" · ")));
     const extra = Object.entries(ep.meta || {}).map(([k, v]) => k + "=" + JSON.stringify(v)).join("  ");
     if (extra) parts.push(el("div", { class: "meta" }, extra));
     const chart = renderChart(ep);
-    if (chart) {
-      parts.push(chart);
-      const legend = el("div", { class: "legend meta" });
-      legend.append("token colour: student − teacher log p  ",
-        el("span", { style: "background:" + tokenColour(-2) }, "teacher surer"), " ",
-        el("span", { style: "background:" + tokenColour(2) }, "student surer"),
-        "  · SOD ε=" + DATA.sod.eps + ", δ=" + DATA.sod.delta + "; hover a token for its numbers");
-      parts.push(legend);
-    }
+    if (chart) parts.push(chart);
+    const legend = renderLegend(ep.steps || []);
+    if (legend) parts.push(legend);
     (ep.steps || []).forEach((step, k) => parts.push(renderStep(ep, step, k)));
     parts.push(el("div", { class: "label" }, "final observation"), el("pre", {}, ep.final));
     pane.replaceChildren(...parts);
     document.body.setAttribute("data-detail-ms", (performance.now() - t0).toFixed(1));
+  }
+
+  function teacherLine() {
+    const unrecorded = DATA.unrecorded_teacher;
+    if (!DATA.teachers.length && !unrecorded) return "not scored by a teacher";
+    const parts = [];
+    if (DATA.teachers.length) parts.push("scored by teacher " + DATA.teachers.join(", "));
+    if (unrecorded) {
+      parts.push(unrecorded + " scored episode" + (unrecorded === 1 ? " does" : "s do") +
+        " not record the teacher");
+    }
+    return parts.join(" · ");
   }
 
   // ---------------------------------------------------------------- wiring
@@ -239,8 +277,8 @@
   });
   window.addEventListener("hashchange", () => { readHash(); syncControls(); update(true); });
 
-  fillSelect("file", distinct("file"));
-  document.getElementById("file-filter").hidden = distinct("file").length < 2;
+  fillSelect("source", distinct("source"));
+  document.getElementById("source-filter").hidden = distinct("source").length < 2;
   fillSelect("env", distinct("env"));
   fillSelect("task_type", distinct("task_type"));
   fillSelect("split", distinct("split"));
@@ -248,6 +286,7 @@
   fillSelect("policy", distinct("policy"));
   const sub = [DATA.source, DATA.episodes.length + " episodes", "generated " + DATA.generated];
   document.getElementById("subtitle").textContent = sub.filter(Boolean).join(" · ");
+  document.getElementById("teacher-line").textContent = teacherLine();
   readHash();
   syncControls();
   update(true);
