@@ -12,7 +12,8 @@ verifiers resolves a taskset id by importing a *top-level* module (``--env.tasks
 the id is ``protege_verifiers`` (a two-line module re-exporting these classes); which protege
 environment it plays is taskset config::
 
-    vf eval protege_verifiers --env.taskset.env-id protege/Household-v0 -n 4 ...
+    vf-eval protege_verifiers --env.taskset.env-id protege/Household-v0 \\
+        --env.agent.harness.id null ...
 
 or in Python, :func:`load_environment`. Needs ``pip install 'protege[verifiers]'``, which
 pins an openai older than protege's own environment: install it in its own virtualenv.
