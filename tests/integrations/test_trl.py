@@ -45,8 +45,10 @@ def test_grpo_trains_the_tiny_model_on_household(tmp_path, tiny_model_path, monk
     before = {name: p.detach().clone() for name, p in model.named_parameters()}
     seen = []
 
-    def recorded_reward(environments, **kwargs):
+    def recorded_reward(environments, prompts, **kwargs):
         seen.extend((env.task_id, env.num_steps, env.score) for env in environments)
+        # reset() appended the task's first observation to the prompt TRL generated from
+        assert all("Admissible commands:" in p[-1]["content"] for p in prompts)
         return reward_func(environments, **kwargs)
 
     def token_id_sum(completion_ids, **kwargs):
@@ -77,6 +79,7 @@ def test_grpo_trains_the_tiny_model_on_household(tmp_path, tiny_model_path, monk
         environment_factory=environment_factory("protege/Household-v0", split="train"),
         args=args,
     )
+    assert [tool.__name__ for tool in trainer.tools] == ["act"]
     trainer.train()
     assert trainer.state.global_step == 1
     assert len(seen) == 2 and {task for task, _, _ in seen} <= set(dataset["task_id"])
