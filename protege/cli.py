@@ -10,6 +10,7 @@ from protege.agents.cli import eval_command, models_app, rollout_command
 from protege.cli_errors import OneLineErrorGroup, one_line
 from protege.cli_output import TextTable, print_json, print_table
 from protege.distill.cli import distill_app
+from protege.integrations.cli import export_command
 from protege.play import play_interactively
 from protege.quickstart.cli import quickstart_command
 from protege.sandbox.cli import sandbox_app
@@ -144,6 +145,7 @@ app.add_typer(models_app, name="models")
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(distill_app, name="distill")
 app.command("view")(view_command)
+app.command("export")(export_command)
 
 
 def main() -> None:
