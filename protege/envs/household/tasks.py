@@ -74,9 +74,9 @@ class HouseholdTask:
         """One of :data:`~protege.envs.household.catalog.TASK_TYPES`."""
         return self.goal.task_type
 
-    def new_world(self) -> World:
-        """A fresh world in the task's starting state."""
-        return World(self.receptacles, self.placements)
+    def new_world(self, strict: bool = False) -> World:
+        """A fresh world in the task's starting state (``strict``: see :class:`World`)."""
+        return World(self.receptacles, self.placements, strict=strict)
 
 
 @cache
