@@ -35,7 +35,7 @@ from protege.envs.household.tasks import (
 )
 from protege.envs.household.world import HELP_TEXT, NOTHING, World
 
-ENV_ID = "protege/Household-v0"
+ENV_ID = "protege/Household-v1"
 
 
 def kitchen() -> World:
