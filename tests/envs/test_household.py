@@ -1,4 +1,4 @@
-"""protege/Household-v0: dynamics, goals, splits, the unseen hold-out and the expert."""
+"""protege/Household-v1: dynamics, goals, splits, the unseen hold-out and the expert."""
 
 from __future__ import annotations
 
