@@ -172,9 +172,12 @@ def alfworld_files() -> tuple[str, str]:
 
 
 class RealEngine:
-    """TextWorld's PddlEnv with ALFWorld's logic and demangler, as ``AlfredTWEnv`` builds it."""
+    """TextWorld's PddlEnv with ALFWorld's logic and demangler, as ``AlfredTWEnv`` builds it.
 
-    def __init__(self) -> None:
+    ``problem`` is a PDDL problem in ALFWorld's form (the hand-made kitchen by default).
+    """
+
+    def __init__(self, problem: str | None = None, goal_text: str = GOAL_TEXT) -> None:
         import textworld
         from alfworld.agents.environment.alfred_tw_env import AlfredDemangler
         from textworld.envs.pddl import PddlEnv
@@ -182,8 +185,8 @@ class RealEngine:
         domain, grammar = alfworld_files()
         self.data = {
             "pddl_domain": domain,
-            "grammar": grammar.replace("UNKNOWN GOAL", GOAL_TEXT),
-            "pddl_problem": pddl_problem(),
+            "grammar": grammar.replace("UNKNOWN GOAL", goal_text),
+            "pddl_problem": problem if problem is not None else pddl_problem(),
         }
         infos = textworld.EnvInfos(admissible_commands=True, won=True)
         self.env = AlfredDemangler(PddlEnv(infos))

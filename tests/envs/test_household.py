@@ -558,3 +558,13 @@ def test_task_types_map_one_to_one_onto_alfworlds() -> None:
     env = gym.make("protege/Household-v1", split="valid_seen", task_type="pick_cool_then_place")
     _, info = env.reset(seed=0)
     assert info["alfworld_task_type"] == "pick_cool_then_place_in_recep"
+
+
+def test_contents_are_listed_in_alfworlds_order_not_arrival_order() -> None:
+    # ALFWorld lists by id, and its demangler numbers one type's ids from the highest down:
+    # types alphabetically, numbers descending (as the room listing).
+    placements = [("egg 2", "countertop 1"), ("apple 1", "countertop 1"), ("egg 3", "countertop 1")]
+    world = World(("countertop 1",), placements)
+    assert world.apply("go to countertop 1") == (
+        "You arrive at countertop 1. On the countertop 1, you see a apple 1, a egg 3, and a egg 2."
+    )

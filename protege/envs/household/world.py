@@ -84,10 +84,15 @@ def _natural_key(action: str) -> tuple[tuple[int, str], ...]:
     return tuple((int(word), "") if word.isdigit() else (-1, word) for word in action.split(" "))
 
 
-def room_listing(receptacles: Sequence[str]) -> str:
-    """The receptacles as ALFWorld lists them: types alphabetically, numbers descending."""
-    order = sorted(receptacles, key=lambda name: (type_of(name), -int(name.rpartition(" ")[2])))
-    return list_items(order)
+def alfworld_listing(names: Sequence[str]) -> str:
+    """Things as ALFWorld lists them: types alphabetically, numbers descending.
+
+    ALFWorld lists entities in the order of their ids, and its demangler numbers the ids of one
+    type from the highest number down, so ``cabinet 2`` comes before ``cabinet 1``.
+    """
+    return list_items(
+        sorted(names, key=lambda name: (type_of(name), -int(name.rpartition(" ")[2])))
+    )
 
 
 class World:
@@ -121,7 +126,7 @@ class World:
         self.held: str | None = None
         self.searched: set[str] = set()
         """Receptacles whose contents the agent has seen."""
-        self.listing = room_listing(self.receptacles)
+        self.listing = alfworld_listing(self.receptacles)
         self._go_to = {name: f"go to {name}" for name in self.receptacles}
         self._go_to_except: dict[str | None, list[str]] = {}
         self._handlers: dict[str, Callable[[str], str]] = {
@@ -173,8 +178,8 @@ class World:
         return f"On the {receptacle}, you see {self._contents_listing(receptacle)}."
 
     def _contents_listing(self, receptacle: str) -> str:
-        # ALFWorld lists a receptacle's contents in name order, not in the order they arrived.
-        return list_items(sorted(self.contents[receptacle], key=_natural_key))
+        # In ALFWorld's order, not in the order the objects arrived.
+        return alfworld_listing(self.contents[receptacle])
 
     def intro(self, goal: str) -> str:
         """The first observation: ALFWorld's banner, the room and the task."""
