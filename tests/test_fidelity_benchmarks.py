@@ -38,6 +38,16 @@ def test_household_matches_alfworld_string_for_string_in_strict_mode(tmp_path: P
     assert total["won_equal"] == total["steps"]
 
 
+def test_protege_tasks_play_the_same_in_alfworlds_engine(tmp_path: Path) -> None:
+    pytest.importorskip("alfworld", reason="pip install alfworld")
+    pytest.importorskip("fast_downward", reason="pip install alfworld (fast-downward-textworld)")
+    tasks = _load("household_tasks")
+    assert tasks.main(["--per-type", "1", "--json", str(tmp_path / "tasks.json")]) == 0
+    total = json.loads((tmp_path / "tasks.json").read_text())["total"]
+    assert total["observations_equal"] == total["admissible_equal"] == total["steps"]
+    assert total["won_equal"] == total["steps"]
+
+
 @pytest.mark.slow
 def test_shop_reward_agrees_with_webshop_on_expert_and_99_percent_of_random(tmp_path: Path) -> None:
     webshop = os.environ.get("PROTEGE_WEBSHOP")
