@@ -67,7 +67,7 @@ class HouseholdTask:
     goal_text: str
     receptacles: tuple[str, ...]
     placements: tuple[tuple[str, str], ...]
-    """``(object, receptacle)`` for every object, in the order each receptacle lists them."""
+    """``(object, receptacle)`` for every object (listings sort them in ALFWorld's order)."""
 
     @property
     def task_type(self) -> str:
