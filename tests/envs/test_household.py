@@ -1,4 +1,4 @@
-"""protege/Household-v0: dynamics, goals, splits, the unseen hold-out and the expert."""
+"""protege/Household-v1: dynamics, goals, splits, the unseen hold-out and the expert."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ from protege.envs.household.tasks import (
 )
 from protege.envs.household.world import HELP_TEXT, NOTHING, World
 
-ENV_ID = "protege/Household-v0"
+ENV_ID = "protege/Household-v1"
 
 
 def kitchen() -> World:
@@ -157,7 +157,7 @@ def test_move_respects_the_can_contain_table() -> None:
     )
 
 
-def test_desklamp_turns_on_and_off_and_cannot_be_taken() -> None:
+def test_desklamp_turns_on_stays_on_and_cannot_be_taken() -> None:
     world = bedroom()
     assert world.apply("use desklamp 1") == NOTHING  # not at the lamp
     world.apply("go to sidetable 1")
@@ -165,8 +165,11 @@ def test_desklamp_turns_on_and_off_and_cannot_be_taken() -> None:
     assert world.apply("take desklamp 1 from sidetable 1") == NOTHING
     assert "use desklamp 1" in world.admissible_actions()
     assert world.apply("use desklamp 1") == "You turn on the desklamp 1."
-    assert world.apply("examine desklamp 1") == "This is a desklamp 1. It is turned on."
-    assert world.apply("use desklamp 1") == "You turn off the desklamp 1."
+    # ALFWorld's ToggleObject never clears isToggled: a second use turns it "on" again.
+    assert world.apply("use desklamp 1") == "You turn on the desklamp 1."
+    assert world.lamps_on == {"desklamp 1"}
+    # examineObject needs the object in hand, and a desklamp cannot be taken.
+    assert world.apply("examine desklamp 1") == NOTHING
 
 
 def test_look_at_object_in_light_needs_the_object_in_hand_under_a_lit_lamp() -> None:
@@ -201,23 +204,64 @@ def test_inapplicable_or_unparseable_commands_answer_nothing_happens() -> None:
         assert world.apply(action) == NOTHING, action
 
 
-def test_commands_are_case_and_space_insensitive() -> None:
+def test_tolerant_commands_are_case_and_space_insensitive() -> None:
     world = kitchen()
     assert world.apply("  Go  to   Countertop 1. ").startswith("You arrive at countertop 1.")
 
 
+def test_strict_commands_are_verbatim_as_in_alfworld() -> None:
+    # ALFWorld's engine strips the command and then needs an admissible command verbatim.
+    world = World(kitchen().receptacles, [("apple 1", "countertop 1")], strict=True)
+    for action in ("Look", "look.", "LOOK", "go  to countertop 1", "go to Countertop 1"):
+        assert world.apply(action) == NOTHING, action
+    assert world.apply(" look ").startswith("You are in the middle of a room.")
+    world.apply("go to countertop 1")
+    world.apply("take apple 1 from countertop 1")
+    for action in ("put apple 1 in countertop 1", "put apple 1 on countertop 1"):
+        assert world.apply(action) == NOTHING, action
+    assert world.apply("put apple 1 in/on countertop 1") == NOTHING
+    assert (
+        world.apply("move apple 1 to countertop 1") == "You move the apple 1 to the countertop 1."
+    )
+
+
+@pytest.mark.parametrize(
+    ("split", "strict"), [("train", False), ("valid_seen", True), ("valid_unseen", True)]
+)
+def test_strict_by_default_on_the_evaluation_splits(split: str, strict: bool) -> None:
+    env = gym.make("protege/Household-v1", split=split).unwrapped
+    env.reset(seed=0)
+    assert env.world.strict is strict
+    forced = gym.make("protege/Household-v1", split=split, strict=False).unwrapped
+    forced.reset(seed=0)
+    assert forced.world.strict is False
+
+
+def test_examine_only_the_carried_object_and_a_cooled_one_is_cold() -> None:
+    world = kitchen()
+    world.apply("go to countertop 1")
+    assert world.apply("examine apple 1") == NOTHING  # lying on a receptacle: not examinable
+    world.apply("take apple 1 from countertop 1")
+    assert world.apply("examine apple 1") == "There's nothing special about apple 1."
+    world.apply("go to fridge 1")
+    world.apply("cool apple 1 with fridge 1")
+    assert world.apply("examine apple 1") == "This is a cold apple 1."
+
+
 def test_look_inventory_and_help() -> None:
     world = kitchen()
-    assert world.apply("look").startswith(
-        "You are in the middle of a room. Looking quickly around you, you see a cabinet 1, "
+    # ALFWorld's look lists what shares the agent's spot: nothing in the middle of the room
+    # (only the first observation lists the receptacles) and nothing on the floor by one.
+    assert world.apply("look") == (
+        "You are in the middle of a room. Looking quickly around you, you see nothing."
     )
     world.apply("go to countertop 1")
-    assert world.apply("look") == (
-        "You are facing the countertop 1. On the countertop 1, you see a apple 1, and a bread 1."
-    )
+    assert world.apply("look") == "You are facing the countertop 1. Next to it, you see nothing."
     assert world.apply("help") == HELP_TEXT
-    for verb in ("go to", "open", "close", "take", "move", "heat", "cool", "clean", "use"):
-        assert verb in HELP_TEXT
+    assert HELP_TEXT.startswith("Available commands:\n  look:  ") and HELP_TEXT.endswith(
+        "  slice (object) with (object):     slice an object using a sharp object\n"
+    )
+    assert "help" in world.admissible_actions()
 
 
 def test_every_admissible_action_does_something() -> None:
@@ -503,3 +547,24 @@ def test_throughput_benchmark_runs_against_textworld(tmp_path: Path) -> None:
     results = {result["name"]: result for result in json.loads(out.read_text())["results"]}
     assert results["household"]["ratio"] > 1
     assert results["textworld-cooking"]["steps"] == 10
+
+
+def test_task_types_map_one_to_one_onto_alfworlds() -> None:
+    from protege.envs.alfworld.env import TASK_TYPES as ALFWORLD_TYPES
+    from protege.envs.household.catalog import ALFWORLD_TASK_TYPES, TASK_TYPES
+
+    assert tuple(ALFWORLD_TASK_TYPES) == TASK_TYPES
+    assert tuple(ALFWORLD_TASK_TYPES.values()) == ALFWORLD_TYPES  # same order: ALFWorld's 1-6
+    env = gym.make("protege/Household-v1", split="valid_seen", task_type="pick_cool_then_place")
+    _, info = env.reset(seed=0)
+    assert info["alfworld_task_type"] == "pick_cool_then_place_in_recep"
+
+
+def test_contents_are_listed_in_alfworlds_order_not_arrival_order() -> None:
+    # ALFWorld lists by id, and its demangler numbers one type's ids from the highest down:
+    # types alphabetically, numbers descending (as the room listing).
+    placements = [("egg 2", "countertop 1"), ("apple 1", "countertop 1"), ("egg 3", "countertop 1")]
+    world = World(("countertop 1",), placements)
+    assert world.apply("go to countertop 1") == (
+        "You arrive at countertop 1. On the countertop 1, you see a apple 1, a egg 3, and a egg 2."
+    )

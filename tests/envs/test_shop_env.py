@@ -1,4 +1,4 @@
-"""protege/Shop-v0: pages and actions, goals and splits, search quality, the expert."""
+"""protege/Shop-v1: pages and actions, goals and splits, search quality, the expert."""
 
 from __future__ import annotations
 
@@ -188,7 +188,7 @@ def test_the_expert_query_finds_the_target_on_the_first_page_for_200_train_goals
 
 
 def test_the_expert_wins_all_500_valid_unseen_goals() -> None:
-    env = gym.make("protege/Shop-v0", split="valid_unseen")
+    env = gym.make("protege/Shop-v1", split="valid_unseen")
     lost = []
     for task_id in env.unwrapped.task_ids():
         episode = play_episode(env, ExpertAgent(), options={"task_id": task_id})

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from protege.envs.shop.catalogue import Product
-from protege.envs.shop.goals import Goal
+from protege.envs.shop.goals import Goal, price_bound
 from protege.envs.shop.reward import (
     best_options,
     fuzzy_match,
@@ -107,7 +108,11 @@ def test_attributes_fall_back_to_title_bullets_and_description() -> None:
 
 
 def test_options_match_fuzzily_after_colour_normalisation() -> None:
-    assert normalize_color("Navy Blue") == "blue"
+    # WebShop's colour words in its alphabetical order, plain case-sensitive substrings
+    assert normalize_color("navy blue") == "blue"  # "blue" comes before "navy"
+    assert normalize_color("dark grey") == "dark"
+    assert normalize_color("Navy Blue") == "Navy Blue"
+    assert normalize_color("standard") == "tan"
     assert normalize_color("sea salt") == "sea salt"
     shirt_goal = replace(GOAL, options={"color": "navy blue"})
     # both normalise to "blue"
@@ -160,3 +165,30 @@ def test_a_goal_without_nouns_neither_matches_nor_penalises_on_nouns() -> None:
 
 def test_best_options_pick_the_exact_values() -> None:
     assert best_options(CHIPS, GOAL) == RIGHT_OPTIONS
+
+
+def test_a_wanted_option_matches_a_chosen_value_of_any_group() -> None:
+    goal = replace(GOAL, options={"flavor": "sea salt", "size": "8 ounce (pack of 2)"})
+    assert reward_breakdown(CHIPS, {"size": "sea salt"}, goal).options_matched == 1
+    # a value in the title does not stand in for a choice (WebShop master, not its v2 branch)
+    assert reward_breakdown(CHIPS, {"flavor": "baked"}, goal).options_matched == 0
+    assert reward_breakdown(CHIPS, {}, goal).options_matched == 0
+
+
+def test_title_nouns_count_duplicates_in_the_denominator() -> None:
+    twice = replace(CHIPS, title="Chips Valley Chips - Gluten Free", nouns=("chips", "valley"))
+    assert twice.title_nouns() == ("chips", "valley", "chips")
+    goal = replace(GOAL, nouns=twice.title_nouns())
+    product = replace(CHIPS, query="bowls", category="home › kitchen › bowls", nouns=("chips",))
+    # 1 distinct shared noun over 3 counted nouns: 0.33 > 0.2 -> 1 (1/2 without duplicates, too)
+    assert type_reward(product, goal) == 1.0
+    goal = replace(GOAL, nouns=("chips", "chips", "chips", "a", "b", "c"))
+    # 1 over 6 = 0.17: not above 0.2 -> 0.5; over the 4 distinct it would be 0.25 -> 1
+    assert type_reward(product, goal) == 0.5
+
+
+def test_no_price_clause_when_webshop_has_none() -> None:
+    rng = np.random.default_rng(0)
+    assert price_bound(975.0, rng) == 990.0  # 980 and 990 lie above: the larger of the two
+    assert price_bound(985.0, rng) is None  # only 990 does
+    assert price_bound(12.5, rng) in (30.0, 40.0, 50.0)

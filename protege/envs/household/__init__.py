@@ -1,4 +1,4 @@
-"""ALFWorld-like household tasks: ``protege/Household-v0``.
+"""ALFWorld-like household tasks: ``protege/Household-v1``.
 
 Modules, one job each: :mod:`.catalog` (what a household contains), :mod:`.layouts` (the seen
 and unseen layouts and goal pairs), :mod:`.world` (state, commands, feedback), :mod:`.goal`

@@ -31,6 +31,17 @@ TASK_TYPES: tuple[TaskType, ...] = (
     "pick_two_obj_and_place",
 )
 
+ALFWORLD_TASK_TYPES: dict[TaskType, str] = {
+    "pick_and_place": "pick_and_place_simple",
+    "look_at_obj_in_light": "look_at_obj_in_light",
+    "pick_clean_then_place": "pick_clean_then_place_in_recep",
+    "pick_heat_then_place": "pick_heat_then_place_in_recep",
+    "pick_cool_then_place": "pick_cool_then_place_in_recep",
+    "pick_two_obj_and_place": "pick_two_obj_and_place",
+}
+"""Each task type -> ALFWorld's name for it (its ``TASK_TYPES`` 1-6), one to one; per-type
+tables from protege and from ``protege/ALFWorld-v0`` line up through this."""
+
 VALID_ROOMS: dict[str, tuple[RoomKind, ...]] = {
     "pick_and_place": ROOM_KINDS,
     "look_at_obj_in_light": ("livingroom", "bedroom"),

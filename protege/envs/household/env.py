@@ -1,4 +1,4 @@
-"""``protege/Household-v0``: ALFWorld-like household tasks as a :class:`~protege.envs.TextEnv`.
+"""``protege/Household-v1``: ALFWorld-like household tasks as a :class:`~protege.envs.TextEnv`.
 
 Reward: 1.0 on the step that achieves the goal (the episode then terminates), else 0.0, as
 ALFWorld's ``won`` signal; ``info["score"]`` carries the denser subgoal progress in [0, 1].
@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from protege.envs.core import TextEnv
-from protege.envs.household.catalog import TASK_TYPES
+from protege.envs.core import SPLITS, TextEnv
+from protege.envs.household.catalog import ALFWORLD_TASK_TYPES, TASK_TYPES
 from protege.envs.household.expert import expert_action
 from protege.envs.household.goal import Objective
 from protege.envs.household.tasks import (
@@ -24,16 +24,25 @@ from protege.envs.household.tasks import (
 class HouseholdEnv(TextEnv):
     """One room, its receptacles and objects, and one of ALFWorld's six tasks.
 
-    ``gymnasium.make("protege/Household-v0", split="valid_unseen", task_type=...)``;
+    ``gymnasium.make("protege/Household-v1", split="valid_unseen", task_type=...)``;
     ``reset(seed=s)`` picks a task of the split and
     ``options={"task_id": "valid_seen/pick_and_place/0003"}`` one by id. Commands, feedback and
-    admissible actions follow ALFWorld >= 0.4 (``go to X``, ``take X from Y``, ``move X to Y``,
+    admissible actions are ALFWorld 0.4's (``go to X``, ``take X from Y``, ``move X to Y``,
     ``Nothing happens.``); ``help`` lists them.
+
+    ``strict=True`` accepts commands exactly as ALFWorld's engine does (case, spaces and
+    punctuation verbatim, no ``put``); ``strict=False`` also takes harmless variations. The
+    default, ``None``, is strict on the evaluation splits (``valid_seen``, ``valid_unseen``) so
+    that scores there compare with ALFWorld's, and tolerant on ``train``.
     """
 
     family = "household"
     task_types = TASK_TYPES
     default_max_steps = 50
+
+    def __init__(self, *args: Any, strict: bool | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.strict = strict if strict is not None else self.split != SPLITS[0]
 
     def task_ids(self) -> Sequence[str]:
         """The split's task ids (of ``task_type`` if given), in a fixed order."""
@@ -50,7 +59,7 @@ class HouseholdEnv(TextEnv):
 
     def _reset_task(self, task_id: str) -> str:
         self.task: HouseholdTask = build_task(task_id)
-        self.world = self.task.new_world()
+        self.world = self.task.new_world(strict=self.strict)
         self.objective = Objective(self.world, self.task.goal)
         return self.world.intro(self.task.goal_text)
 
@@ -84,5 +93,8 @@ class HouseholdEnv(TextEnv):
         return expert_action(self.objective)
 
     def extra_info(self) -> dict[str, Any]:
-        """The room kind, beside the contract keys."""
-        return {"room": self.task.room}
+        """The room kind and ALFWorld's name of the task type, beside the contract keys."""
+        return {
+            "room": self.task.room,
+            "alfworld_task_type": ALFWORLD_TASK_TYPES[self.task.task_type],
+        }

@@ -67,16 +67,16 @@ class HouseholdTask:
     goal_text: str
     receptacles: tuple[str, ...]
     placements: tuple[tuple[str, str], ...]
-    """``(object, receptacle)`` for every object, in the order each receptacle lists them."""
+    """``(object, receptacle)`` for every object (listings sort them in ALFWorld's order)."""
 
     @property
     def task_type(self) -> str:
         """One of :data:`~protege.envs.household.catalog.TASK_TYPES`."""
         return self.goal.task_type
 
-    def new_world(self) -> World:
-        """A fresh world in the task's starting state."""
-        return World(self.receptacles, self.placements)
+    def new_world(self, strict: bool = False) -> World:
+        """A fresh world in the task's starting state (``strict``: see :class:`World`)."""
+        return World(self.receptacles, self.placements, strict=strict)
 
 
 @cache

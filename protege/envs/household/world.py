@@ -4,8 +4,18 @@ One room of receptacles (``cabinet 3``) holding objects (``apple 1``). The agent
 middle of the room or at one receptacle, carries at most one object, and acts with ALFWorld's
 commands: ``go to R``, ``open R``, ``close R``, ``take O from R``, ``move O to R``,
 ``heat|cool|clean O with R``, ``use L``, ``examine X``, ``inventory``, ``look``, ``help``.
-``put O in/on R`` is accepted as the pre-0.4 spelling of ``move``. A command that does not parse
-or does not apply answers ``Nothing happens.`` and changes nothing.
+A command that does not parse or does not apply answers ``Nothing happens.`` and changes nothing.
+
+Feedback is ALFWorld's, string for string, as ``benchmarks/fidelity/household.py`` measures
+against ALFWorld's PDDL domain and grammar played by TextWorld, quirks included: ``look`` names
+only what lies on the floor next to the agent (nothing, here), so it says ``you see nothing``; an
+object can be examined only while carried (so a desklamp never can); a lamp once used stays on.
+
+Command spelling. ALFWorld's engine strips the command and then needs it verbatim: case, inner
+spaces and punctuation must match, and ``put O in/on R`` (the pre-0.4 spelling of ``move``) is
+gone. ``strict=True`` accepts exactly that. The tolerant default also lower-cases, collapses
+spaces, drops a trailing ``.`` or ``!`` and takes ``put O in R``, ``put O on R`` and
+``put O in/on R`` as ``move``, so that a model's harmless variations are not wasted steps.
 
 The world also records what the agent has seen (which receptacles it has looked into, which
 objects it has spotted), which the expert plans from: nothing moves unless the agent moves it,
@@ -23,21 +33,34 @@ NOTHING = "Nothing happens."
 HAND = "<hand>"
 INTRO_HEADER = "-= Welcome to TextWorld, ALFRED! =-"
 
-HELP_TEXT = """\
-Available commands:
-  look:                              describe where you are and what you see
-  inventory:                         say what you are carrying
-  go to (receptacle):                walk to a receptacle, e.g. go to countertop 1
-  open (receptacle):                 open a receptacle you are at, e.g. open fridge 1
-  close (receptacle):                close a receptacle you are at
-  take (object) from (receptacle):   pick up an object, e.g. take apple 1 from countertop 1
-  move (object) to (receptacle):     put the object you carry in or on a receptacle
-  examine (something):               look closely at your receptacle or an object you see
-  use (object):                      turn a desklamp on or off, e.g. use desklamp 1
-  heat (object) with (receptacle):   heat the object you carry with a microwave
-  cool (object) with (receptacle):   cool the object you carry with a fridge
-  clean (object) with (receptacle):  clean the object you carry with a sinkbasin
-You can carry only one object at a time. Use names exactly as they are written, numbers included."""
+# ALFWorld's own help text, character for character (its grammar's ``help.feedback``, as
+# TextWorld renders it: the leading newline dropped, the trailing one kept, the move line
+# misaligned as in the original).
+HELP_TEXT = (
+    "Available commands:\n"
+    "  look:                             look around your current location\n"
+    "  inventory:                        check your current inventory\n"
+    "  go to (receptacle):               move to a receptacle\n"
+    "  open (receptacle):                open a receptacle\n"
+    "  close (receptacle):               close a receptacle\n"
+    "  take (object) from (receptacle):  take an object from a receptacle\n"
+    "  move (object) to (receptacle):  place an object in or on a receptacle\n"
+    "  examine (something):              examine a receptacle or an object\n"
+    "  use (object):                     use an object\n"
+    "  heat (object) with (receptacle):  heat an object using a receptacle\n"
+    "  clean (object) with (receptacle): clean an object using a receptacle\n"
+    "  cool (object) with (receptacle):  cool an object using a receptacle\n"
+    "  slice (object) with (object):     slice an object using a sharp object\n"
+)
+# examineObject's feedback in ALFWorld's grammar: the first matching rule wins, and a cooled
+# object is "cold" alone but "cool" beside "clean".
+EXAMINE_ADJECTIVES: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"hot", "clean"}), "hot and clean"),
+    (frozenset({"cool", "clean"}), "cool and clean"),
+    (frozenset({"hot"}), "hot"),
+    (frozenset({"clean"}), "clean"),
+    (frozenset({"cool"}), "cold"),
+)
 
 
 def type_of(name: str) -> str:
@@ -61,16 +84,28 @@ def _natural_key(action: str) -> tuple[tuple[int, str], ...]:
     return tuple((int(word), "") if word.isdigit() else (-1, word) for word in action.split(" "))
 
 
-def room_listing(receptacles: Sequence[str]) -> str:
-    """The receptacles as ALFWorld lists them: types alphabetically, numbers descending."""
-    order = sorted(receptacles, key=lambda name: (type_of(name), -int(name.rpartition(" ")[2])))
-    return list_items(order)
+def alfworld_listing(names: Sequence[str]) -> str:
+    """Things as ALFWorld lists them: types alphabetically, numbers descending.
+
+    ALFWorld lists entities in the order of their ids, and its demangler numbers the ids of one
+    type from the highest number down, so ``cabinet 2`` comes before ``cabinet 1``.
+    """
+    return list_items(
+        sorted(names, key=lambda name: (type_of(name), -int(name.rpartition(" ")[2])))
+    )
 
 
 class World:
     """The mutable state of one household episode and the commands that change it."""
 
-    def __init__(self, receptacles: Sequence[str], placements: Sequence[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        receptacles: Sequence[str],
+        placements: Sequence[tuple[str, str]],
+        strict: bool = False,
+    ) -> None:
+        self.strict = strict
+        """Accept commands exactly as ALFWorld's engine does (see the module docstring)."""
         self.receptacles: tuple[str, ...] = tuple(receptacles)
         self.receptacle_type = {name: type_of(name) for name in self.receptacles}
         self.is_open = {
@@ -91,7 +126,7 @@ class World:
         self.held: str | None = None
         self.searched: set[str] = set()
         """Receptacles whose contents the agent has seen."""
-        self.listing = room_listing(self.receptacles)
+        self.listing = alfworld_listing(self.receptacles)
         self._go_to = {name: f"go to {name}" for name in self.receptacles}
         self._go_to_except: dict[str | None, list[str]] = {}
         self._handlers: dict[str, Callable[[str], str]] = {
@@ -100,7 +135,6 @@ class World:
             "close": self._close,
             "take": self._take,
             "move": self._move,
-            "put": self._put,
             "heat": lambda rest: self._transform("heat", rest),
             "cool": lambda rest: self._transform("cool", rest),
             "clean": lambda rest: self._transform("clean", rest),
@@ -110,6 +144,8 @@ class World:
             "look": lambda rest: NOTHING if rest else self._look(),
             "help": lambda rest: NOTHING if rest else HELP_TEXT,
         }
+        if not strict:
+            self._handlers["put"] = self._put
 
     # ------------------------------------------------------------------ queries
 
@@ -137,10 +173,13 @@ class World:
             if not self.is_open[receptacle]:
                 return f"The {receptacle} is closed."
             self.searched.add(receptacle)
-            items = list_items(self.contents[receptacle])
-            return f"The {receptacle} is open. In it, you see {items}."
+            return f"The {receptacle} is open. In it, you see {self._contents_listing(receptacle)}."
         self.searched.add(receptacle)
-        return f"On the {receptacle}, you see {list_items(self.contents[receptacle])}."
+        return f"On the {receptacle}, you see {self._contents_listing(receptacle)}."
+
+    def _contents_listing(self, receptacle: str) -> str:
+        # In ALFWorld's order, not in the order the objects arrived.
+        return alfworld_listing(self.contents[receptacle])
 
     def intro(self, goal: str) -> str:
         """The first observation: ALFWorld's banner, the room and the task."""
@@ -158,7 +197,7 @@ class World:
                 key=_natural_key,
             )
             self._go_to_except[self.here] = go_to
-        local = ["inventory", "look"]
+        local = ["help", "inventory", "look"]
         here, held = self.here, self.held
         if held is not None:
             local.append(f"examine {held}")
@@ -196,7 +235,7 @@ class World:
 
     def apply(self, action: str) -> str:
         """Apply one command and return the feedback; never raises."""
-        command = " ".join(action.lower().split()).rstrip(".!")
+        command = action.strip() if self.strict else " ".join(action.lower().split()).rstrip(".!")
         verb, _, rest = command.partition(" ")
         handler = self._handlers.get(verb)
         return handler(rest) if handler is not None else NOTHING
@@ -281,33 +320,31 @@ class World:
     def _use(self, target: str) -> str:
         if target != self.lamp_here() or not self.accessible(self.here or ""):
             return NOTHING
-        if target in self.lamps_on:
-            self.lamps_on.discard(target)
-            return f"You turn off the {target}."
+        # ALFWorld's ToggleObject sets isToggled and never clears it, and its feedback reads
+        # that flag: a second use says "turn on" again and the lamp stays on.
         self.lamps_on.add(target)
         return f"You turn on the {target}."
 
     def _examine(self, target: str) -> str:
         if target and target == self.here:
             return self.describe(target)
-        visible = self.here is not None and self.accessible(self.here)
-        if target != self.held and not (visible and target in self.contents[self.here or ""]):
+        # ALFWorld's examineObject applies only to the carried object: its other disjunct
+        # (an object in a receptacle at the agent's location) never yields a command.
+        if not target or target != self.held:
             return NOTHING
-        if self.object_type[target] == LAMP:
-            state = "on" if target in self.lamps_on else "off"
-            return f"This is a {target}. It is turned {state}."
-        adjectives = [
-            word
-            for word, holds in (
+        states = {
+            state
+            for state, holds in (
                 ("hot", target in self.hot),
                 ("cool", target in self.cool),
                 ("clean", target in self.clean),
             )
             if holds
-        ]
-        if not adjectives:
-            return f"There's nothing special about {target}."
-        return f"This is a {' and '.join(adjectives)} {target}."
+        }
+        for needed, adjective in EXAMINE_ADJECTIVES:
+            if needed <= states:
+                return f"This is a {adjective} {target}."
+        return f"There's nothing special about {target}."
 
     def _inventory(self) -> str:
         if self.held is None:
@@ -315,9 +352,8 @@ class World:
         return f"You are carrying: a {self.held}."
 
     def _look(self) -> str:
+        # ALFWorld's look lists what shares the agent's location: no receptacle shares the
+        # starting spot, and no object lies on the floor beside a receptacle.
         if self.here is None:
-            return (
-                "You are in the middle of a room. Looking quickly around you, "
-                f"you see {self.listing}."
-            )
-        return f"You are facing the {self.here}. {self.describe(self.here)}"
+            return "You are in the middle of a room. Looking quickly around you, you see nothing."
+        return f"You are facing the {self.here}. Next to it, you see nothing."

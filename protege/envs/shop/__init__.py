@@ -1,4 +1,4 @@
-"""The Shop family: WebShop-like product search and purchase (``protege/Shop-v0``)."""
+"""The Shop family: WebShop-like product search and purchase (``protege/Shop-v1``)."""
 
 from protege.envs.shop.env import ShopEnv
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ DATA_DIR = Path(__file__).resolve().parents[2] / "tasks" / "shop"
 PRODUCTS_FILE = DATA_DIR / "products.jsonl.gz"
 CHECKSUM_FILE = DATA_DIR / "products.sha256"
 CATEGORY_SEPARATOR = "›"
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 class CatalogueError(ProtegeError):
@@ -54,9 +56,14 @@ class Product:
         """The first level of :attr:`category` (e.g. ``grocery``)."""
         return self.category.split(CATEGORY_SEPARATOR)[0].strip()
 
-    def text(self) -> str:
-        """Title, bullet points and description, lower-cased (for attribute substring checks)."""
-        return " ".join((self.title, *self.bullet_points, self.description)).lower()
+    def title_nouns(self) -> tuple[str, ...]:
+        """The title's words that are among :attr:`nouns`, in order, duplicates kept.
+
+        WebShop's type rule counts a title's nouns with their repeats; :attr:`nouns` holds the
+        distinct ones, so the title is scanned for them.
+        """
+        nouns = set(self.nouns)
+        return tuple(word for word in _WORD.findall(self.title.lower()) if word in nouns)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""``protege/Shop-v0``: WebShop-like product search and purchase in text mode.
+"""``protege/Shop-v1``: WebShop-like product search and purchase in text mode.
 
 The shopper reads an instruction ("i need gluten free potato chips, with flavor: sea salt,
 and price lower than 30.00 dollars"), searches the catalogue with ``search[key words]``,

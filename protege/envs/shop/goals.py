@@ -25,6 +25,8 @@ SPLIT_CODES = {"train": 0, "valid_seen": 1, "valid_unseen": 2}
 UNSEEN_PRODUCTS = 500
 TRAIN_GOALS_PER_PRODUCT = 2
 VALID_SEEN_GOALS = 500
+MAX_BOUND = 990
+"""The largest price bound WebShop draws (its ``PRICE_RANGE`` is 10, 20, ..., 990)."""
 _OPENINGS = ("i need", "i am looking for", "i want", "find me", "i would like", "get me")
 
 
@@ -43,6 +45,7 @@ class Goal:
     query: str
     category: str
     nouns: tuple[str, ...]
+    """The target title's nouns, duplicates kept (:meth:`Product.title_nouns`)."""
     keywords: str
     """The instruction's key words, what the expert searches for."""
 
@@ -133,15 +136,21 @@ def make_goal(task_id: str, product: Product, rng: np.random.Generator) -> Goal:
         price_upper=price_upper,
         query=product.query,
         category=product.category,
-        nouns=product.nouns,
+        nouns=product.title_nouns(),
         keywords=" ".join((product.modifier, product.product_type, *attributes)),
     )
 
 
-def price_bound(price: float, rng: np.random.Generator) -> float:
-    """WebShop's price clause: the larger of two of the next four multiples of 10 above price."""
+def price_bound(price: float, rng: np.random.Generator) -> float | None:
+    """WebShop's price clause: the larger of two of the next four multiples of 10 above price.
+
+    WebShop draws from 10, 20, ..., 990 only; with fewer than two of them above the price
+    (a price of 980 or more) the goal has no price clause: None.
+    """
     first = (math.floor(price / 10) + 1) * 10
-    candidates = [first + 10 * step for step in range(4)]
+    candidates = [bound for bound in (first + 10 * step for step in range(4)) if bound <= MAX_BOUND]
+    if len(candidates) < 2:
+        return None
     return float(max(rng.choice(candidates, 2, replace=False)))
 
 

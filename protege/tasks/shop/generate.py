@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from protege.envs.shop.reward import option_matched
+from protege.envs.shop.reward import fuzzy_match
 from protege.tasks.shop.vocabulary import (
     BULLET_TEMPLATES,
     CATEGORIES,
@@ -132,6 +132,24 @@ def _product(
     }
 
 
+# The colour words the catalogue was generated with: kept as they were (not WebShop's longer
+# list, which the reward uses) so that the shipped catalogue regenerates byte for byte.
+_GENERATION_COLORS = (
+    "black", "white", "grey", "gray", "beige", "red", "burgundy", "green", "blue", "pink",
+    "lavender", "mustard", "brown", "khaki", "teal", "coral", "charcoal", "ivory", "purple",
+    "orange", "yellow", "silver", "gold",
+)  # fmt: skip
+
+
+def _same_option(value: str, taken: list[str]) -> bool:
+    """Whether ``value`` would pass for one of ``taken`` (same colour word, or fuzzily equal)."""
+
+    def normal(option: str) -> str:
+        return next((color for color in _GENERATION_COLORS if color in option), option)
+
+    return any(fuzzy_match(normal(other), normal(value)) for other in taken)
+
+
 def _options(rng: np.random.Generator, group_specs: tuple[str, ...]) -> dict[str, list[str]]:
     """Draw each group's values; no two values of one product count as the same option."""
     options: dict[str, list[str]] = {}
@@ -144,7 +162,7 @@ def _options(rng: np.random.Generator, group_specs: tuple[str, ...]) -> dict[str
         for i in rng.permutation(len(pool)):
             if len(values) == wanted:
                 break
-            if not option_matched(pool[i], taken):
+            if not _same_option(pool[i], taken):
                 values.append(pool[i])
                 taken.append(pool[i])
         options[group] = sorted(values, key=pool.index)
