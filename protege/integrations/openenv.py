@@ -17,9 +17,17 @@ Serve with ``protege serve ENV_ID`` (:func:`serve`); play with :class:`ProtegeEn
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import gymnasium as gym
@@ -243,6 +251,45 @@ def serve(
         err=True,
     )
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@contextlib.contextmanager
+def served(
+    env_id: str, *options: str, python_path: str = "", timeout_s: float = 60.0
+) -> Iterator[str]:
+    """Run ``protege serve env_id *options`` on a free local port in a subprocess; yield its
+    base URL once ``/health`` answers, and stop the server on exit.
+
+    ``python_path`` is put before ``PYTHONPATH`` (a folder holding a plugin, say).
+    """
+    with socket.socket() as probe:  # the OS picks a free port; the server binds it next
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    paths = [python_path, os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in paths if path)}
+    command = [sys.executable, "-m", "protege.cli", "serve", env_id, "--port", str(port)]
+    server = subprocess.Popen([*command, *options], env=env, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout_s
+        while not _healthy(url):
+            if server.poll() is not None:
+                raise RuntimeError(f"`protege serve` exited: {server.stderr.read().strip()}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"`protege serve` did not answer {url}/health in {timeout_s} s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=1) as response:
+            return json.load(response).get("status") == "healthy"
+    except OSError:
+        return False
 
 
 class ProtegeEnvClient(EnvClient[ProtegeAction, ProtegeObservation, ProtegeState]):

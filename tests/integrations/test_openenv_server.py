@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +17,7 @@ import pytest
 pytest.importorskip("openenv")
 
 import protege  # noqa: F401  registers the environments
-from protege.integrations.openenv import ProtegeAction, ProtegeEnvClient
+from protege.integrations.openenv import ProtegeAction, ProtegeEnvClient, served
 
 ROOT = Path(__file__).resolve().parents[2]
 PLUGIN = ROOT / "examples" / "protege-plugin-example"
@@ -27,74 +25,27 @@ HOUSEHOLD = "protege/Household-v0"
 MAX_SESSIONS = 3
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def plugin_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example plugin installed into a folder of its own (not site-packages)."""
     target = tmp_path_factory.mktemp("plugin")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--no-build-isolation",
-            "--no-deps",
-            "--target",
-            str(target),
-            str(PLUGIN),
-        ],
-        check=True,
-    )
+    # --no-build-isolation: build with the setuptools already here, no download
+    pip = [sys.executable, "-m", "pip", "install", "-q", "--no-build-isolation", "--no-deps"]
+    subprocess.run([*pip, "--target", str(target), str(PLUGIN)], check=True)
     return target
-
-
-def start_server(env_id: str, *options: str, python_path: str = "") -> Iterator[str]:
-    """Run `protege serve` in a subprocess until the generator closes; yield its base URL."""
-    port = free_port()
-    paths = [python_path, os.environ.get("PYTHONPATH", "")]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in paths if path)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "protege.cli", "serve", env_id, "--port", str(port), *options],
-        env=env,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, f"server exited: {server.stderr.read()}"
-            try:
-                with urllib.request.urlopen(f"{url}/health", timeout=1) as response:
-                    assert json.load(response) == {"status": "healthy"}
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "server did not answer /health in 60 s"
-                time.sleep(0.2)
-        yield url
-        assert server.poll() is None, "the server died during the tests"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
 def household_url() -> Iterator[str]:
-    yield from start_server(HOUSEHOLD, "--max-sessions", str(MAX_SESSIONS))
+    with served(HOUSEHOLD, "--max-sessions", str(MAX_SESSIONS)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def plugin_url(plugin_path: Path) -> Iterator[str]:
-    yield from start_server(
-        "example/Lights-v0", "--split", "valid_unseen", python_path=str(plugin_path)
-    )
+    lights = ("example/Lights-v0", "--split", "valid_unseen")
+    with served(*lights, python_path=str(plugin_path)) as url:
+        yield url
 
 
 def client(url: str):
