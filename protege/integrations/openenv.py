@@ -35,7 +35,7 @@ import typer
 
 from protege.envs.core import INFO_KEYS, MAX_ACTION_CHARS
 from protege.envs.registry import check_env_id, env_class
-from protege.errors import RequestError, import_optional
+from protege.errors import RequestError, UsageError, import_optional
 
 import_optional("openenv", "openenv", "`protege serve` and the OpenEnv client")
 
@@ -245,12 +245,28 @@ def serve(
     app = server_app(
         env_id, max_sessions=max_sessions, split=split, task_type=task_type, max_steps=max_steps
     )
+    _check_port_free(host, port)
     typer.echo(
         f"serving {env_id} (split {split}) on ws://{host}:{port}/ws, at most {max_sessions} "
         "sessions; Ctrl-C stops",
         err=True,
     )
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _check_port_free(host: str, port: int) -> None:
+    # uvicorn would log its own multi-line error and exit 3; say it in one line instead.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.create_server((host, port), family=family):
+            pass
+    except OSError as error:
+        # create_server appends the address to the reason, which the message already names.
+        reason = str(error.strerror).split(" (while attempting")[0]
+        raise UsageError(
+            f"cannot listen on {host}:{port} ({reason}); pick another --host or --port, or stop "
+            "what listens there"
+        ) from None
 
 
 @contextlib.contextmanager

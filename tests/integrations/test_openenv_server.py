@@ -209,6 +209,20 @@ json.dump(steps, sys.stdout)
 """
 
 
+def test_a_port_in_use_is_a_one_line_error(household_url):
+    from typer.testing import CliRunner
+
+    from protege.cli import app
+
+    port = household_url.rsplit(":", 1)[1]
+    result = CliRunner().invoke(app, ["serve", HOUSEHOLD, "--port", port])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: cannot listen on 127.0.0.1:{port} (Address already in use); pick another "
+        "--host or --port, or stop what listens there\n"
+    )
+
+
 def test_a_plugin_environment_is_served_and_played_like_a_built_in_one(plugin_url, plugin_path):
     # The in-process episode runs where the plugin is installed, as the server does.
     paths = [str(plugin_path), os.environ.get("PYTHONPATH", "")]
