@@ -58,6 +58,7 @@ DEFAULT_MAX_SESSIONS = 16
 class ProtegeAction(Action):
     """One action of a protege environment: the text the agent typed."""
 
+    # The action space's limit; a longer message is a validation error, not a step.
     text: str = Field(max_length=MAX_ACTION_CHARS, description="The action, e.g. 'go north'.")
 
 

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 pytest.importorskip("openenv")
 
 import protege  # noqa: F401  registers the environments
+from protege.envs import INFO_KEYS
 from protege.integrations.openenv import ProtegeAction, ProtegeEnvClient, served
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,6 +63,17 @@ def assert_same_step(result, expected: tuple) -> None:
     assert (observation.terminated, observation.truncated) == (terminated, truncated)
     assert result.done == (terminated or truncated)
     assert observation.info == info
+
+
+def test_schema_and_metadata_describe_the_typed_fields(household_url):
+    with urllib.request.urlopen(f"{household_url}/schema", timeout=5) as response:
+        schema = json.load(response)
+    assert schema["action"]["required"] == ["text"]
+    fields = set(schema["observation"]["properties"])
+    assert {*INFO_KEYS, "text", "reward", "done", "terminated", "truncated"} <= fields
+    assert {"env_id", "split", "task_id", "step_count"} <= set(schema["state"]["properties"])
+    with urllib.request.urlopen(f"{household_url}/metadata", timeout=5) as response:
+        assert json.load(response)["name"] == HOUSEHOLD
 
 
 def test_the_expert_wins_through_the_client(household_url):
