@@ -138,6 +138,36 @@ def bench_command(
         raise typer.Exit(1)
 
 
+@app.command("serve")
+def serve_command(
+    env_id: str = typer.Argument(..., help="An id from `protege envs`, e.g. protege/Household-v0."),
+    host: str = typer.Option("127.0.0.1", help="Address to listen on; 0.0.0.0 in a container."),
+    port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
+    max_sessions: int = typer.Option(
+        16, min=1, help="Most clients at once, one environment each; one more is refused."
+    ),
+    split: str = typer.Option("train", help="train, valid_seen or valid_unseen."),
+    task_type: str | None = typer.Option(None, help="Only tasks of this type."),
+    max_steps: int | None = typer.Option(None, min=1, help="Steps before truncation."),
+) -> None:
+    """Serve an environment to OpenEnv clients: a WebSocket session per client at /ws.
+
+    Needs `pip install 'protege[openenv]'`; Python clients use
+    protege.integrations.openenv.ProtegeEnvClient (docs/integrations.md).
+    """
+    from protege.integrations.openenv import serve
+
+    serve(
+        env_id,
+        host=host,
+        port=port,
+        max_sessions=max_sessions,
+        split=split,
+        task_type=task_type,
+        max_steps=max_steps,
+    )
+
+
 app.command("quickstart")(quickstart_command)
 app.command("rollout")(rollout_command)
 app.command("eval")(eval_command)

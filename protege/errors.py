@@ -46,6 +46,10 @@ class UsageError(ProtegeError, ValueError):
     """A command-line argument or option that cannot be used as given."""
 
 
+class RequestError(ProtegeError, ValueError):
+    """A request to a protege server (``protege serve``) that cannot be carried out as sent."""
+
+
 class MissingDependencyError(ProtegeError, ImportError):
     """An optional dependency that is not installed; the message names what to install."""
 

@@ -1,5 +1,6 @@
-"""Bridges to other libraries: Hugging Face ``datasets``, TRL and verifiers.
+"""Bridges from protege's environments and episodes to other projects' protocols: OpenEnv
+servers, Hugging Face ``datasets``, TRL and verifiers.
 
-Each submodule imports its library through :func:`protege.errors.import_optional`, so a missing
+Each module imports its library through :func:`protege.errors.import_optional`, so a missing
 extra is a one-line error naming ``pip install 'protege[...]'``.
 """
