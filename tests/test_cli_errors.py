@@ -43,6 +43,7 @@ BAD_ARGUMENTS: dict[tuple[str, ...], tuple[list[str], str]] = {
     ("rollout",): (["rollout", "protege/Nope-v0", "-o", "{tmp}/r.jsonl"], "`protege envs`"),
     ("eval",): (["eval", "protege/Nope-v0", "--out", "{tmp}/eval"], "`protege envs`"),
     ("view",): (["view", "{tmp}/missing.jsonl"], "missing.jsonl: no such file"),
+    ("export",): (["export", "missing.jsonl"], "file 'missing.jsonl' does not exist"),
     ("serve",): (["serve", "protege/Househld-v0"], "Did you mean 'protege/Household-v0'?"),
     ("models", "prepare"): (["models", "prepare", "llama"], "unknown model 'llama'"),
     ("sandbox", "build"): (["sandbox", "build"], "docker"),  # no engine, or no `docker` package
