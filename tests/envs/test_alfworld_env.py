@@ -31,6 +31,9 @@ def _trial(root: Path, folder: str, solvable: bool | None = True, game: bool = T
 
 
 def test_missing_alfworld_is_a_one_line_error_saying_how_to_get_it(monkeypatch):
+    # block the submodules too: a test that ran before may have imported them
+    for name in [name for name in sys.modules if name.startswith("alfworld.")]:
+        monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "alfworld", None)
     with pytest.raises(MissingDependencyError) as error:
         gym.make("protege/ALFWorld-v0")
