@@ -42,11 +42,13 @@ from protege.distill.build import (
 )
 from protege.distill.checkpoint import (
     checkpoint_dir,
+    clear_run,
     latest_checkpoint,
     load_checkpoint,
+    run_progress,
     save_checkpoint,
 )
-from protege.distill.config import ConfigError, DistillConfig
+from protege.distill.config import ConfigError, DistillConfig, check_model_paths
 from protege.distill.contexts import CONTEXTS
 from protege.distill.divergences import k1, masked_mean
 from protege.distill.logprobs import token_logprobs
@@ -59,6 +61,8 @@ from protege.distill.rollouts import (
     play,
 )
 from protege.distill.scoring import StepScores
+from protege.errors import UsageError
+from protege.paths import output_folder
 from protege.records import Episode, write_episodes
 
 
@@ -463,13 +467,34 @@ def progress_bar(run: Run, start: int) -> Any:
     )
 
 
-def train(config: DistillConfig, *, resume: bool = False, stop_after: int | None = None) -> Path:
+def train(
+    config: DistillConfig,
+    *,
+    resume: bool = False,
+    overwrite: bool = False,
+    stop_after: int | None = None,
+) -> Path:
     """Run the distillation loop; returns the folder of the final model.
 
-    ``stop_after`` ends the process after that many updates in total, as if it were killed
-    (used to test that ``resume`` continues exactly).
+    An ``output_dir`` that holds a run is refused unless ``resume`` (continue it) or
+    ``overwrite`` (remove it first): a rerun would otherwise replace ``final/``, append to
+    ``metrics.jsonl`` and mix old checkpoints and samples with new ones. Model paths are
+    checked before anything loads. ``stop_after`` ends the process after that many updates
+    in total, as if it were killed (used to test that ``resume`` continues exactly).
     """
-    return fit(setup(config), resume=resume, stop_after=stop_after)
+    if resume and overwrite:
+        raise UsageError("--resume and --overwrite exclude each other; give one")
+    check_model_paths(config)
+    reached = run_progress(config.output_dir)
+    if reached is not None and not resume:
+        if not overwrite:
+            raise UsageError(
+                f"{config.output_dir} holds a run (update {reached}); use --resume to continue "
+                "or --overwrite to start again"
+            )
+        clear_run(config.output_dir)
+    with output_folder(config.output_dir):
+        return fit(setup(config), resume=resume, stop_after=stop_after)
 
 
 def fit(run: Run, *, resume: bool = False, stop_after: int | None = None) -> Path:
