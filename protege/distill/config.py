@@ -157,9 +157,9 @@ class EvalConfig(Section):
     every: int = Field(0, ge=0)
     # split to evaluate on
     split: str = "valid_seen"
-    # episodes per evaluation (seeds 0..n-1); 0 = no evaluation
+    # episodes per evaluation, each on a different task (a seeded draw); 0 = no evaluation
     episodes: int = Field(10, ge=0)
-    # only these task ids of the split (seed s plays the (s mod n)-th); null = every task
+    # only these task ids of the split (drawn from as from the split); null = every task
     tasks: list[str] | None = Field(None, min_length=1)
     # sampling temperature for evaluation (0 = greedy)
     temperature: float = Field(0.0, ge=0.0)

@@ -20,6 +20,7 @@ from typing import Any
 
 import torch
 
+from protege.agents.evaluate import RolloutConfig, select_tasks
 from protege.agents.formats import get_format
 from protege.agents.policies.hf import HFPolicy, pick_device
 from protege.agents.rollout import task_for_seed
@@ -333,8 +334,19 @@ def rollout_metrics(run: Run, episodes: list[Episode], rows: list[Row]) -> dict[
 
 
 def evaluate(run: Run) -> dict[str, float]:
-    """Success of the student on the evaluation split, full horizon."""
+    """Success of the student on different tasks of the evaluation split (the selection of
+    ``protege eval``, :func:`~protege.agents.evaluate.select_tasks`), full horizon."""
     config = run.config
+    tasks = select_tasks(
+        RolloutConfig(
+            env_id=config.env.env_id,
+            split=config.eval.split,
+            task_type=config.env.task_type,
+            episodes=config.eval.episodes,
+            distinct_tasks=True,
+            tasks=config.eval.tasks,
+        )
+    )
     policy = HFPolicy.from_model(
         run.student,
         run.tokenizer,
@@ -344,14 +356,14 @@ def evaluate(run: Run) -> dict[str, float]:
     episodes = play(
         policy,
         config.env.env_id,
-        list(range(config.eval.episodes)),
+        list(range(len(tasks))),  # seed s plays tasks[s]
         split=config.eval.split,
         task_type=config.env.task_type,
         max_steps=run.max_steps,
         prompt_format=config.rollout.prompt_format,
         num_envs=config.rollout.num_envs,
         list_actions=config.rollout.list_actions,
-        tasks=config.eval.tasks,
+        tasks=tasks,
     )
     return {"eval/success": sum(e.won for e in episodes) / len(episodes)}
 
