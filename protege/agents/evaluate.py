@@ -170,9 +170,8 @@ def episode_plan(config: RolloutConfig) -> tuple[list[int], list[str] | None]:
     if not config.distinct_tasks:
         return list(range(config.seed, config.seed + config.episodes)), config.tasks
     tasks = select_tasks(config)
-    # consecutive seeds starting at a multiple of len(tasks): seed s plays tasks[s - start]
-    start = config.seed * len(tasks)
-    return list(range(start, start + len(tasks))), tasks
+    # len(tasks) consecutive seeds: each plays a different entry, tasks[s % len(tasks)]
+    return list(range(config.seed, config.seed + len(tasks))), tasks
 
 
 def count_episodes(path: Path) -> int:
