@@ -62,7 +62,8 @@ def clear_run(output_dir: str | Path) -> None:
     for name in RUN_FILES:
         path = Path(output_dir) / name
         if path.is_dir():
-            shutil.rmtree(path)
+            # every data-parallel process clears before training; one may find it gone
+            shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink(missing_ok=True)
 
