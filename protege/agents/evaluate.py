@@ -71,6 +71,11 @@ class RolloutConfig(BaseModel):
             check_model_path(target)
         if kind == "openai" and self.tokenizer is not None:
             check_model_path(self.tokenizer)
+        if self.adapter is not None and not Path(self.adapter).expanduser().is_dir():
+            raise UsageError(
+                f"adapter folder {self.adapter!r} does not exist; give a peft LoRA folder "
+                "(e.g. a distill run's final/)"
+            )
         return self
 
 
