@@ -33,13 +33,17 @@ def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float
         raise ValueError(f"need 0 <= successes <= trials, got {successes}/{trials}")
     if trials == 0:
         return 0.0, 1.0
-    p = successes / trials
+    return wilson_rate_interval(successes / trials, trials, z)
+
+
+def wilson_rate_interval(rate: float, size: int, z: float = Z_95) -> tuple[float, float]:
+    """:func:`wilson_interval` of a mean ``rate`` in [0, 1] over ``size`` units."""
     z2 = z * z
-    denominator = 1 + z2 / trials
-    center = (p + z2 / (2 * trials)) / denominator
-    half = z * math.sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials)) / denominator
-    low = 0.0 if successes == 0 else max(0.0, center - half)  # exact at the ends, no rounding
-    high = 1.0 if successes == trials else min(1.0, center + half)
+    denominator = 1 + z2 / size
+    center = (rate + z2 / (2 * size)) / denominator
+    half = z * math.sqrt(rate * (1 - rate) / size + z2 / (4 * size * size)) / denominator
+    low = 0.0 if rate == 0 else max(0.0, center - half)  # exact at the ends, no rounding
+    high = 1.0 if rate == 1 else min(1.0, center + half)
     return low, high
 
 
@@ -62,6 +66,14 @@ def newcombe_interval(
     )
 
 
+EPISODE_INTERVAL = "wilson over episodes"
+"""Each episode played a different task: episodes are independent trials."""
+TASK_INTERVAL = "wilson over per-task success rates (n = tasks)"
+"""Tasks were played more than once: repeats of a task are not independent, so the interval is
+Wilson's at the mean of the per-task success rates with the number of tasks as the sample
+size. It is conservative: a rate in [0, 1] with mean p has variance at most p(1 - p)."""
+
+
 class GroupSummary(BaseModel):
     """Outcome of a group of episodes (all of them, or one task type)."""
 
@@ -75,6 +87,8 @@ class GroupSummary(BaseModel):
     mean_steps: float
     parse_errors: int = 0
     """Steps whose response did not follow the prompt format."""
+    distinct_tasks: int = 0
+    """Different task ids among the episodes."""
 
 
 class Report(BaseModel):
@@ -85,14 +99,31 @@ class Report(BaseModel):
     split: str | None = None
     overall: GroupSummary
     by_task_type: list[GroupSummary]
+    distinct_tasks: int = 0
+    """Different task ids among all episodes."""
+    repeats: int = 1
+    """Most episodes of one task."""
+    interval_method: str = EPISODE_INTERVAL
+    """How the 95% intervals were computed (:data:`EPISODE_INTERVAL`, :data:`TASK_INTERVAL`)."""
     settings: dict[str, object] = {}
 
 
 def summarize_group(name: str, episodes: Sequence[Episode]) -> GroupSummary:
-    """Success rate with its 95% Wilson interval, mean score and mean steps of ``episodes``."""
+    """Success rate with its 95% interval, mean score and mean steps of ``episodes``.
+
+    The interval is Wilson's over episodes when each played a different task, else over
+    per-task success rates (:data:`TASK_INTERVAL`).
+    """
     count = len(episodes)
     successes = sum(episode.won for episode in episodes)
-    low, high = wilson_interval(successes, count)
+    by_task: dict[str, list[bool]] = {}
+    for episode in episodes:
+        by_task.setdefault(episode.task_id, []).append(episode.won)
+    if len(by_task) < count:
+        rates = [sum(won) / len(won) for won in by_task.values()]
+        low, high = wilson_rate_interval(sum(rates) / len(rates), len(rates))
+    else:
+        low, high = wilson_interval(successes, count)
     return GroupSummary(
         name=name,
         episodes=count,
@@ -103,6 +134,7 @@ def summarize_group(name: str, episodes: Sequence[Episode]) -> GroupSummary:
         mean_score=sum(e.score for e in episodes) / count if count else 0.0,
         mean_steps=sum(e.num_steps for e in episodes) / count if count else 0.0,
         parse_errors=sum(step.parse_error is not None for e in episodes for step in e.steps),
+        distinct_tasks=len(by_task),
     )
 
 
@@ -111,15 +143,21 @@ def summarize(episodes: Sequence[Episode], settings: dict[str, object] | None = 
     if not episodes:
         raise ValueError("no episodes to summarize")
     by_type: dict[str, list[Episode]] = {}
+    plays: dict[str, int] = {}
     for episode in episodes:
         by_type.setdefault(episode.task_type, []).append(episode)
+        plays[episode.task_id] = plays.get(episode.task_id, 0) + 1
     first = episodes[0]
+    repeats = max(plays.values())
     return Report(
         env_id=first.env_id,
         policy=first.policy or "?",
         split=first.split,
         overall=summarize_group("all", episodes),
         by_task_type=[summarize_group(name, by_type[name]) for name in sorted(by_type)],
+        distinct_tasks=len(plays),
+        repeats=repeats,
+        interval_method=TASK_INTERVAL if repeats > 1 else EPISODE_INTERVAL,
         settings=settings or {},
     )
 

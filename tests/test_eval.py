@@ -7,6 +7,8 @@ import math
 import pytest
 
 from protege.eval import (
+    EPISODE_INTERVAL,
+    TASK_INTERVAL,
     newcombe_interval,
     plot_episode_lengths,
     plot_success_by_type,
@@ -37,10 +39,12 @@ def test_wilson_interval_limits():
         wilson_interval(3, 2)
 
 
-def _episode(task_type: str, won: bool, steps: int, parse_errors: int = 0) -> Episode:
+def _episode(
+    task_type: str, won: bool, steps: int, parse_errors: int = 0, task: str | None = None
+) -> Episode:
     return Episode(
         env_id="protege-test/Counter-v0",
-        task_id=f"{task_type}-1",
+        task_id=task or f"{task_type}-{steps}",
         task_type=task_type,
         goal="g",
         policy="p",
@@ -72,8 +76,22 @@ def test_summarize_groups_by_task_type(tmp_path):
     small = report.by_task_type[1]
     assert small.success_rate == 0.5
     assert (small.ci_low, small.ci_high) == pytest.approx(wilson_interval(1, 2))
+    assert (report.distinct_tasks, report.repeats) == (3, 1)
+    assert report.interval_method == EPISODE_INTERVAL
     assert plot_success_by_type(report, tmp_path / "a.png").stat().st_size > 0
     assert plot_episode_lengths(episodes, tmp_path / "b.png").stat().st_size > 0
+
+
+def test_repeated_tasks_give_an_interval_over_tasks():
+    # task a: 2 of 2 won, task b: 0 of 2 won; per-task rates 1 and 0, mean 0.5 over n = 2 tasks
+    plays = [("a", True), ("a", True), ("b", False), ("b", False)]
+    episodes = [_episode("small", won, 2, task=task) for task, won in plays]
+    report = summarize(episodes)
+    assert (report.distinct_tasks, report.repeats) == (2, 2)
+    assert report.interval_method == TASK_INTERVAL
+    assert report.overall.success_rate == 0.5
+    # Wilson at p = 1/2 with n = 2 (the tasks), wider than with n = 4 (the episodes)
+    assert (report.overall.ci_low, report.overall.ci_high) == pytest.approx(wilson_interval(1, 2))
 
 
 def test_newcombe_interval_matches_newcombes_published_examples():

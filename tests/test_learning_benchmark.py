@@ -57,7 +57,7 @@ def test_evaluation_tasks_are_the_tasks_the_final_evaluation_plays(tmp_path):
     from protege.quickstart import eval_config
 
     tasks = LEARNING.evaluation_tasks(5)
-    config = eval_config("unused", None, 5).model_copy(update={"policy": "expert"})
+    config = eval_config("tiny", None, 5).model_copy(update={"policy": "expert"})
     played = rollout(config, tmp_path / "episodes.jsonl")
     assert tasks == [episode.task_id for episode in played]
     assert len(set(tasks)) == 5

@@ -30,7 +30,7 @@ from typing import Any
 
 import yaml
 
-from protege.agents.evaluate import episode_seeds
+from protege.agents.evaluate import select_tasks
 from protege.distill.metrics import read_metrics
 from protege.eval import GroupSummary, newcombe_interval, plot_learning_curve
 from protege.quickstart import ensure_teacher, eval_config, evaluate_agent, pick_model, train_config
@@ -96,14 +96,7 @@ def method_config(
 
 def evaluation_tasks(episodes: int) -> list[str]:
     """The task ids of the ``valid_unseen`` evaluation: the tasks :func:`evaluate_agent` plays."""
-    import gymnasium as gym
-
-    config = eval_config("unused", None, episodes)
-    env = gym.make(config.env_id, split=config.split, task_type=config.task_type)
-    try:
-        return [env.reset(seed=seed)[1]["task_id"] for seed in episode_seeds(config)]
-    finally:
-        env.close()
+    return select_tasks(eval_config("tiny", None, episodes))  # the policy is not loaded
 
 
 def evaluate_splits(model: str, adapter: Path | None, episodes: int, out: Path) -> dict:

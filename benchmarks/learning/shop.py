@@ -86,7 +86,7 @@ def evaluate_on_shop(model: str, adapter: Path | None, episodes: int, out: Path)
         update={**SHOP["rollout"], "env_id": SHOP["env"]["env_id"], "task_type": None,
                 "max_steps": SHOP["env"]["max_steps"], "num_envs": min(episodes, EVAL_BATCH)}
     )  # fmt: skip
-    report = evaluate(config, out)
+    report = evaluate(config, out, overwrite=True)
     scores = {episode.task_id: episode.score for episode in read_episodes(out / "episodes.jsonl")}
     return {"summary": report.overall.model_dump(), "scores": scores}
 

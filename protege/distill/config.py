@@ -15,8 +15,11 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from protege.agents.formats import get_format
+from protege.agents.models import check_model_path
+from protege.distill.methods import get_method
 from protege.distill.methods.grpo import GRPOConfig
 from protege.distill.methods.opd import OPDConfig
 from protege.distill.methods.opsd import OPSDConfig
@@ -24,6 +27,7 @@ from protege.distill.methods.sft import SFTConfig
 from protege.distill.methods.skill_sd import SkillSDConfig
 from protege.distill.methods.sod import SODConfig
 from protege.distill.methods.tcod import TCODConfig
+from protege.envs.registry import check_env_options
 from protege.errors import ProtegeError
 
 MethodConfig = Annotated[
@@ -153,9 +157,9 @@ class EvalConfig(Section):
     every: int = Field(0, ge=0)
     # split to evaluate on
     split: str = "valid_seen"
-    # episodes per evaluation (seeds 0..n-1); 0 = no evaluation
+    # episodes per evaluation, each on a different task (a seeded draw); 0 = no evaluation
     episodes: int = Field(10, ge=0)
-    # only these task ids of the split (seed s plays the (s mod n)-th); null = every task
+    # only these task ids of the split (drawn from as from the split); null = every task
     tasks: list[str] | None = Field(None, min_length=1)
     # sampling temperature for evaluation (0 = greedy)
     temperature: float = Field(0.0, ge=0.0)
@@ -216,6 +220,26 @@ class DistillConfig(Section):
     # run folder: metrics, checkpoints, samples
     output_dir: str = "runs/distill"
 
+    @model_validator(mode="after")
+    def _check_names(self) -> DistillConfig:
+        check_env_options(self.env.env_id, self.env.split, self.env.task_type)
+        check_env_options(self.env.env_id, self.eval.split, self.env.task_type)
+        get_format(self.rollout.prompt_format)
+        return self
+
+
+def check_model_paths(config: DistillConfig) -> None:
+    """Refuse a student, adapter or teacher folder that does not exist, before anything loads
+    (not at parse time: example configs name folders that earlier runs create)."""
+    check_model_path(config.student.path)
+    if config.student.adapter is not None and not Path(config.student.adapter).is_dir():
+        raise ConfigError(
+            f"student.adapter: adapter folder {config.student.adapter!r} does not exist; give "
+            "a peft LoRA folder (e.g. a run's final/) or null"
+        )
+    if get_method(config.method.name).teacher == "external":
+        check_model_path(config.teacher.path)
+
 
 def _section_class(annotation: Any, value: Any) -> type[BaseModel] | None:
     """The config class a nested mapping validates against (method blocks by their name)."""
@@ -258,6 +282,9 @@ def parse_config(data: dict[str, Any] | None, source: str = "config") -> Distill
     try:
         return DistillConfig.model_validate(data)
     except ValidationError as error:
+        for item in error.errors():  # an unknown env id, split or format: its own message
+            if isinstance(item.get("ctx", {}).get("error"), ProtegeError):
+                raise item["ctx"]["error"] from None
         lines = [
             f"  {'.'.join(str(part) for part in item['loc'])}: {item['msg']}"
             for item in error.errors()
@@ -270,7 +297,13 @@ def load_config(path: str | os.PathLike[str]) -> DistillConfig:
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"config file {str(path)!r} does not exist")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(error, "problem", None) or error
+        raise ConfigError(f"{path} is not valid YAML{where}: {problem}") from None
     if data is not None and not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping of keys, got {type(data).__name__}")
     return parse_config(data, str(path))

@@ -22,7 +22,7 @@ from typing import Any
 import torch
 
 from protege.distill.logprobs import token_logprobs
-from protege.errors import missing_dependency
+from protege.errors import UsageError, missing_dependency
 from protege.records import Episode
 
 TeacherPrompt = Callable[[Episode, int], list[int]]
@@ -310,6 +310,12 @@ def score_episode_file(
     from protege.records import read_episodes, write_episodes
 
     episodes = read_episodes(episodes_path)
+    if not build_sequences(episodes):  # checked before the teacher loads
+        raise UsageError(
+            f"{episodes_path} has no token records to score ({len(episodes)} episodes without "
+            "action token ids); record episodes with a model policy, e.g. "
+            "`protege rollout ENV --policy hf:PATH`"
+        )
     path = resolve_model_path(teacher_path)
     tokenizer = AutoTokenizer.from_pretrained(path)
     scorer = TeacherScorer(

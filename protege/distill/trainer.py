@@ -20,6 +20,7 @@ from typing import Any
 
 import torch
 
+from protege.agents.evaluate import RolloutConfig, select_tasks
 from protege.agents.formats import get_format
 from protege.agents.policies.hf import HFPolicy, pick_device
 from protege.agents.rollout import task_for_seed
@@ -42,11 +43,13 @@ from protege.distill.build import (
 )
 from protege.distill.checkpoint import (
     checkpoint_dir,
+    clear_run,
     latest_checkpoint,
     load_checkpoint,
+    run_progress,
     save_checkpoint,
 )
-from protege.distill.config import ConfigError, DistillConfig
+from protege.distill.config import ConfigError, DistillConfig, check_model_paths
 from protege.distill.contexts import CONTEXTS
 from protege.distill.divergences import k1, masked_mean
 from protege.distill.logprobs import token_logprobs
@@ -59,6 +62,8 @@ from protege.distill.rollouts import (
     play,
 )
 from protege.distill.scoring import StepScores
+from protege.errors import UsageError
+from protege.paths import output_folder
 from protege.records import Episode, write_episodes
 
 
@@ -329,8 +334,19 @@ def rollout_metrics(run: Run, episodes: list[Episode], rows: list[Row]) -> dict[
 
 
 def evaluate(run: Run) -> dict[str, float]:
-    """Success of the student on the evaluation split, full horizon."""
+    """Success of the student on different tasks of the evaluation split (the selection of
+    ``protege eval``, :func:`~protege.agents.evaluate.select_tasks`), full horizon."""
     config = run.config
+    tasks = select_tasks(
+        RolloutConfig(
+            env_id=config.env.env_id,
+            split=config.eval.split,
+            task_type=config.env.task_type,
+            episodes=config.eval.episodes,
+            distinct_tasks=True,
+            tasks=config.eval.tasks,
+        )
+    )
     policy = HFPolicy.from_model(
         run.student,
         run.tokenizer,
@@ -340,14 +356,14 @@ def evaluate(run: Run) -> dict[str, float]:
     episodes = play(
         policy,
         config.env.env_id,
-        list(range(config.eval.episodes)),
+        list(range(len(tasks))),  # seed s plays tasks[s]
         split=config.eval.split,
         task_type=config.env.task_type,
         max_steps=run.max_steps,
         prompt_format=config.rollout.prompt_format,
         num_envs=config.rollout.num_envs,
         list_actions=config.rollout.list_actions,
-        tasks=config.eval.tasks,
+        tasks=tasks,
     )
     return {"eval/success": sum(e.won for e in episodes) / len(episodes)}
 
@@ -463,13 +479,34 @@ def progress_bar(run: Run, start: int) -> Any:
     )
 
 
-def train(config: DistillConfig, *, resume: bool = False, stop_after: int | None = None) -> Path:
+def train(
+    config: DistillConfig,
+    *,
+    resume: bool = False,
+    overwrite: bool = False,
+    stop_after: int | None = None,
+) -> Path:
     """Run the distillation loop; returns the folder of the final model.
 
-    ``stop_after`` ends the process after that many updates in total, as if it were killed
-    (used to test that ``resume`` continues exactly).
+    An ``output_dir`` that holds a run is refused unless ``resume`` (continue it) or
+    ``overwrite`` (remove it first): a rerun would otherwise replace ``final/``, append to
+    ``metrics.jsonl`` and mix old checkpoints and samples with new ones. Model paths are
+    checked before anything loads. ``stop_after`` ends the process after that many updates
+    in total, as if it were killed (used to test that ``resume`` continues exactly).
     """
-    return fit(setup(config), resume=resume, stop_after=stop_after)
+    if resume and overwrite:
+        raise UsageError("--resume and --overwrite exclude each other; give one")
+    check_model_paths(config)
+    reached = run_progress(config.output_dir)
+    if reached is not None and not resume:
+        if not overwrite:
+            raise UsageError(
+                f"{config.output_dir} holds a run (update {reached}); use --resume to continue "
+                "or --overwrite to start again"
+            )
+        clear_run(config.output_dir)
+    with output_folder(config.output_dir):
+        return fit(setup(config), resume=resume, stop_after=stop_after)
 
 
 def fit(run: Run, *, resume: bool = False, stop_after: int | None = None) -> Path:

@@ -76,17 +76,7 @@ class TextEnv(gym.Env[str, str], abc.ABC):
         max_steps: int | None = None,
         render_mode: str | None = None,
     ) -> None:
-        if split not in self.splits:
-            raise UnknownSplitError(
-                f"{type(self).__name__} has no split {split!r}; expected one of "
-                f"{', '.join(self.splits)}"
-            )
-        if task_type is not None and task_type not in self.task_types:
-            raise UnknownTaskTypeError(
-                f"{type(self).__name__} has no task type {task_type!r}"
-                f"{_did_you_mean(task_type, self.task_types)}; expected one of "
-                f"{', '.join(self.task_types)}"
-            )
+        self.check_options(split, task_type)
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ValueError(f"render_mode {render_mode!r} is not supported; use 'ansi' or None")
         self.split = split
@@ -100,6 +90,20 @@ class TextEnv(gym.Env[str, str], abc.ABC):
         self.task_id: str | None = None
         self.elapsed_steps = 0
         self.last_observation = ""
+
+    @classmethod
+    def check_options(cls, split: str, task_type: str | None = None) -> None:
+        """Refuse a split or task type the family lacks (callable before building an env)."""
+        if split not in cls.splits:
+            raise UnknownSplitError(
+                f"{cls.__name__} has no split {split!r}; expected one of {', '.join(cls.splits)}"
+            )
+        if task_type is not None and task_type not in cls.task_types:
+            raise UnknownTaskTypeError(
+                f"{cls.__name__} has no task type {task_type!r}"
+                f"{_did_you_mean(task_type, cls.task_types)}; expected one of "
+                f"{', '.join(cls.task_types)}"
+            )
 
     # ----------------------------------------------------------------- hooks to implement
 

@@ -142,6 +142,14 @@ def env_class(env_id: str) -> type[TextEnv]:
     return entry_point  # type: ignore[return-value]
 
 
+def check_env_options(env_id: str, split: str, task_type: str | None = None) -> None:
+    """Refuse an unknown id, or a split or task type its family lacks, without building it."""
+    check_env_id(env_id)
+    cls = env_class(env_id)
+    if isinstance(cls, type) and issubclass(cls, TextEnv):  # third-party envs check their own
+        cls.check_options(split, task_type)
+
+
 def list_envs() -> list[EnvListing]:
     """A listing of every protege environment; ids whose class fails to import are skipped."""
     listings = []

@@ -224,7 +224,7 @@ def evaluate_agent(
     """Evaluate with :func:`eval_config`; episodes, report and plots go to ``out``. Returns the
     overall summary (:class:`~protege.eval.GroupSummary` fields)."""
     config = eval_config(model, adapter, episodes, split, history)
-    return evaluate(config, out).overall.model_dump()
+    return evaluate(config, out, overwrite=True).overall.model_dump()
 
 
 def evaluate_teacher(teacher: Path, episodes: int, out: Path) -> dict[str, Any]:
@@ -236,6 +236,6 @@ def evaluate_teacher(teacher: Path, episodes: int, out: Path) -> dict[str, Any]:
     config = eval_config(str(teacher), None, episodes)
     saved = json.loads(report.read_text(encoding="utf-8")) if report.is_file() else None
     if saved is None or RolloutConfig(**saved["settings"]) != config:
-        saved = {"overall": evaluate(config, cached).overall.model_dump()}
+        saved = {"overall": evaluate(config, cached, overwrite=True).overall.model_dump()}
     shutil.copytree(cached, out, dirs_exist_ok=True)
     return saved["overall"]

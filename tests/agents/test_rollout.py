@@ -158,21 +158,20 @@ def test_hf_last_k_history_keeps_each_step_context(counter_env_id, hf_policy):
             assert recomputed == pytest.approx(step.action_logprobs, abs=1e-4)
 
 
-def test_distinct_task_seeds_draw_each_task_once():
-    import gymnasium as gym
-
-    from protege.agents.evaluate import RolloutConfig, episode_seeds
+def test_distinct_tasks_are_a_seeded_permutation_of_the_split():
+    from protege.agents.evaluate import RolloutConfig, episode_plan, select_tasks, split_task_ids
 
     settings = {"env_id": "protege/Household-v0", "split": "valid_unseen"}
     config = RolloutConfig(**settings, task_type="pick_and_place", episodes=12)
-    assert episode_seeds(config) == list(range(12))
-    seeds = episode_seeds(config.model_copy(update={"distinct_tasks": True}))
-    env = gym.make(settings["env_id"], split="valid_unseen", task_type="pick_and_place")
-    tasks = [env.reset(seed=seed)[1]["task_id"] for seed in seeds]
-    assert len(seeds) == 12 and len(set(tasks)) == 12 and seeds[0] == 0
-    assert seeds == sorted(seeds)
-    every = episode_seeds(config.model_copy(update={"distinct_tasks": True, "episodes": 10_000}))
-    assert len(every) == len(env.unwrapped.task_ids())  # capped at the split's task count
+    assert episode_plan(config) == (list(range(12)), None)
+    distinct = config.model_copy(update={"distinct_tasks": True})
+    tasks = select_tasks(distinct)
+    assert len(tasks) == 12 and len(set(tasks)) == 12
+    assert select_tasks(distinct) == tasks  # reproducible
+    assert select_tasks(distinct.model_copy(update={"seed": 1})) != tasks
+    every = split_task_ids(config)
+    more = select_tasks(distinct.model_copy(update={"episodes": len(every) + 3}))
+    assert set(more[: len(every)]) == set(every)  # all tasks before any repeats
 
 
 def test_a_task_list_makes_seed_s_play_task_s_mod_n():

@@ -201,3 +201,21 @@ def test_gradient_checkpointing_trains_the_same_weights(tmp_path, tiny_teacher_p
 
 def _checkpointed(model) -> bool:
     return any(getattr(module, "gradient_checkpointing", False) for module in model.modules())
+
+
+def test_the_held_out_evaluation_plays_different_tasks(tmp_path, tiny_teacher_path, monkeypatch):
+    from protege.distill import trainer
+
+    played = []
+
+    def recording_play(*args, **kwargs):
+        episodes = real_play(*args, **kwargs)
+        played.extend(episodes)
+        return episodes
+
+    real_play = trainer.play
+    monkeypatch.setattr(trainer, "play", recording_play)
+    config = tiny_config(tmp_path, {"name": "sft"}, tiny_teacher_path, eval={"episodes": 5})
+    trainer.evaluate(trainer.setup(config))
+    # the counter's valid_seen split has 5 small tasks: each is played once
+    assert len(played) == len({episode.task_id for episode in played}) == 5

@@ -33,6 +33,7 @@ def resolve_model_path(path: str | os.PathLike[str]) -> Path:
     """A local model folder; the aliases ``smollm2`` and ``tiny`` are prepared on demand."""
     from protege.agents import models
 
+    models.check_model_path(path)
     if str(path) == "smollm2":
         return models.prepare_smollm2()
     if str(path) == "tiny":
