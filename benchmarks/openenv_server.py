@@ -26,7 +26,7 @@ import numpy as np
 import protege  # noqa: F401  registers the environments
 from protege.integrations.openenv import ProtegeEnvClient, served
 
-ENV_ID = "protege/Household-v0"
+ENV_ID = "protege/Household-v1"
 
 
 def in_process(steps: int, seed: int) -> float:

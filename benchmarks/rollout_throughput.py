@@ -37,7 +37,7 @@ def _print_row(label: str, row: dict[str, Any]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--env", default="protege/Household-v0")
+    parser.add_argument("--env", default="protege/Household-v1")
     parser.add_argument("--model", default="smollm2", help="model folder, smollm2 or tiny")
     parser.add_argument("--episodes", type=int, default=16)
     parser.add_argument("--max-steps", type=int, default=4)

@@ -30,7 +30,7 @@ from protege.benchmarks.scoring_cost import measure
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="tiny", help="teacher: a folder, smollm2 or tiny")
-    parser.add_argument("--env", default="protege/Household-v0")
+    parser.add_argument("--env", default="protege/Household-v1")
     parser.add_argument("--episodes", type=int, default=4)
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--threads", type=int, default=2)

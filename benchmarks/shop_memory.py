@@ -1,4 +1,4 @@
-"""Memory of one process holding many ``protege/Shop-v0`` environments.
+"""Memory of one process holding many ``protege/Shop-v1`` environments.
 
 A fresh subprocess imports protege, makes ``--envs`` environments with ``gymnasium.make``,
 plays each for a few steps (searches, result and item pages, the expert buying) and reports
@@ -32,7 +32,7 @@ import protege  # noqa: F401
 
 after_import = rss_mb()[0]
 n_envs = int(sys.argv[1])
-envs = [gym.make("protege/Shop-v0", split="train") for _ in range(n_envs)]
+envs = [gym.make("protege/Shop-v1", split="train") for _ in range(n_envs)]
 won = 0
 for seed, env in enumerate(envs):
     env.reset(seed=seed)

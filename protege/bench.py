@@ -252,7 +252,7 @@ def _measure_rollout(sizes: Sizes) -> tuple[list[BenchRow], dict[str, Any]]:
         "smollm2", max_new_tokens=sizes.rollout_max_new_tokens, temperature=1.0, seed=0
     )
     result = run_engine(
-        policy, "protege/Household-v0", sizes.rollout_episodes, sizes.rollout_max_steps
+        policy, "protege/Household-v1", sizes.rollout_episodes, sizes.rollout_max_steps
     )
     row = measured_row(
         "rollout",

@@ -97,7 +97,7 @@ def envs_command(
 
 @app.command("play")
 def play_command(
-    env_id: str = typer.Argument(..., help="An id from `protege envs`, e.g. protege/Household-v0."),
+    env_id: str = typer.Argument(..., help="An id from `protege envs`, e.g. protege/Household-v1."),
     split: str = typer.Option("train", help="train, valid_seen or valid_unseen."),
     seed: int = typer.Option(0, min=0, help="Seed that picks the task."),
     task_type: str | None = typer.Option(None, help="Only tasks of this type."),
@@ -140,7 +140,7 @@ def bench_command(
 
 @app.command("serve")
 def serve_command(
-    env_id: str = typer.Argument(..., help="An id from `protege envs`, e.g. protege/Household-v0."),
+    env_id: str = typer.Argument(..., help="An id from `protege envs`, e.g. protege/Household-v1."),
     host: str = typer.Option("127.0.0.1", help="Address to listen on; 0.0.0.0 in a container."),
     port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
     max_sessions: int = typer.Option(

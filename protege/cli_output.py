@@ -2,7 +2,7 @@
 
 On a terminal a table is a rich table; in a pipe, a file or a test runner (or a terminal too
 narrow to show every word whole) it is tab-separated lines under a header line, never wrapped
-and without colour, so ``protege envs | grep protege/Household-v0`` finds the whole row.
+and without colour, so ``protege envs | grep protege/Household-v1`` finds the whole row.
 Text goes through :func:`typer.echo`, never through rich markup, so
 ``pip install 'protege[ray]'`` prints as written. Progress bars draw on stderr, and only when
 stderr is a terminal.

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_envs_lists_registered_environments():
     result = runner.invoke(app, ["envs"])
     assert result.exit_code == 0, result.output
-    assert "protege/Household-v0\thousehold\t" in result.stdout
+    assert "protege/Household-v1\thousehold\t" in result.stdout
 
 
 def test_play_with_the_expert_wins():
@@ -75,7 +75,7 @@ def test_end_of_input_quits():
 
 def test_play_prints_bracketed_actions_and_observations_verbatim():
     # Shop speaks in `click[...]` and ` [SEP] `, which rich would read as markup.
-    result = runner.invoke(app, ["play", "protege/Shop-v0", "--expert", "--seed", "2"])
+    result = runner.invoke(app, ["play", "protege/Shop-v1", "--expert", "--seed", "2"])
     assert result.exit_code == 0, result.output
     assert "> click[buy now]" in result.output
     assert "WebShop [SEP] Instruction:" in result.output
@@ -150,15 +150,15 @@ def test_a_flag_switches_on_without_a_value():
 
 
 def test_envs_in_a_pipe_keeps_each_environment_on_one_whole_line():
-    # the real script, its stdout a pipe, as in `protege envs | grep protege/Household-v0`
+    # the real script, its stdout a pipe, as in `protege envs | grep protege/Household-v1`
     env = {**os.environ, "COLUMNS": "80", "PYTHONPATH": str(ROOT)}
     result = subprocess.run(
         [sys.executable, "-m", "protege.cli", "envs"],
         capture_output=True, text=True, env=env, timeout=300, check=True,
     )  # fmt: skip
-    [line] = [line for line in result.stdout.splitlines() if "protege/Household-v0" in line]
+    [line] = [line for line in result.stdout.splitlines() if "protege/Household-v1" in line]
     assert line.split("\t") == [
-        "protege/Household-v0",
+        "protege/Household-v1",
         "household",
         "pick_and_place, look_at_obj_in_light, pick_clean_then_place, pick_heat_then_place, "
         "pick_cool_then_place, pick_two_obj_and_place",
@@ -171,7 +171,7 @@ def test_envs_in_a_pipe_keeps_each_environment_on_one_whole_line():
 
 def _table() -> TextTable:
     table = TextTable("t", ("id", "value"), right=frozenset({"value"}), styles={"ok": "green"})
-    table.add_row("protege/Household-v0", "ok")
+    table.add_row("protege/Household-v1", "ok")
     return table
 
 
@@ -179,10 +179,10 @@ def test_a_table_is_rich_on_a_terminal_and_plain_when_the_terminal_is_too_narrow
     monkeypatch.setattr(cli_output, "is_terminal", lambda stream=None: True)
     monkeypatch.setenv("COLUMNS", "60")
     result = runner.invoke(typer_app_printing(_table()), [])
-    assert "┃ id " in result.stdout and "protege/Household-v0 │" in result.stdout
+    assert "┃ id " in result.stdout and "protege/Household-v1 │" in result.stdout
     monkeypatch.setenv("COLUMNS", "12")  # the id would have to be cut: plain lines instead
     result = runner.invoke(typer_app_printing(_table()), [])
-    assert result.stdout == "id\tvalue\nprotege/Household-v0\tok\n"
+    assert result.stdout == "id\tvalue\nprotege/Household-v1\tok\n"
 
 
 def typer_app_printing(table: TextTable) -> typer.Typer:
@@ -206,10 +206,10 @@ def test_progress_bars_stay_out_of_a_pipe():
 
 
 def test_play_in_a_pipe_prints_whole_lines_without_boxes():
-    result = runner.invoke(app, ["play", "protege/Shop-v0", "--expert", "--seed", "2"])
+    result = runner.invoke(app, ["play", "protege/Shop-v1", "--expert", "--seed", "2"])
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "protege/Shop-v0 · train · seed 2"
+    assert lines[0] == "protege/Shop-v1 · train · seed 2"
     assert not set(result.stdout) & set("╭╮╰╯│")
     first = next(line for line in lines if line.startswith("WebShop [SEP] Instruction:"))
     assert first.endswith("[SEP] Search")  # one line, however long

@@ -37,14 +37,14 @@ def command_paths(command=None, path: tuple[str, ...] = ()) -> list[tuple[str, .
 # `runs` branch validates (rollout, eval, distill) get inputs that fail already here.
 BAD_ARGUMENTS: dict[tuple[str, ...], tuple[list[str], str]] = {
     ("envs",): (["envs", "extra"], "Got unexpected extra argument(s) (extra)"),
-    ("play",): (["play", "protege/Househld-v0"], "Did you mean 'protege/Household-v0'?"),
+    ("play",): (["play", "protege/Househld-v0"], "Did you mean 'protege/Household-v1'?"),
     ("bench",): (["bench", "--parts", "nope"], "unknown benchmark part 'nope'"),
     ("quickstart",): (["quickstart", "--episodes", "0"], "Invalid value for '--episodes'"),
     ("rollout",): (["rollout", "protege/Nope-v0", "-o", "{tmp}/r.jsonl"], "`protege envs`"),
     ("eval",): (["eval", "protege/Nope-v0", "--out", "{tmp}/eval"], "`protege envs`"),
     ("view",): (["view", "{tmp}/missing.jsonl"], "missing.jsonl: no such file"),
     ("export",): (["export", "missing.jsonl"], "file 'missing.jsonl' does not exist"),
-    ("serve",): (["serve", "protege/Househld-v0"], "Did you mean 'protege/Household-v0'?"),
+    ("serve",): (["serve", "protege/Househld-v0"], "Did you mean 'protege/Household-v1'?"),
     ("models", "prepare"): (["models", "prepare", "llama"], "unknown model 'llama'"),
     ("sandbox", "build"): (["sandbox", "build"], "docker"),  # no engine, or no `docker` package
     ("sandbox", "doctor"): (["sandbox", "doctor", "--fast"], "No such option: --fast"),
@@ -108,20 +108,20 @@ def test_protege_debug_variable_shows_the_traceback_too(tmp_path):
         (
             ["protege/Househld-v0"],
             "unknown environment id 'protege/Househld-v0'. Did you mean "
-            "'protege/Household-v0'? Run `protege envs` to list the ids.",
+            "'protege/Household-v1'? Run `protege envs` to list the ids.",
         ),
         (
-            ["protege/Household-v0", "--split", "test"],
+            ["protege/Household-v1", "--split", "test"],
             "HouseholdEnv has no split 'test'; expected one of train, valid_seen, valid_unseen",
         ),
         (
-            ["protege/Household-v0", "--task-type", "cook"],
+            ["protege/Household-v1", "--task-type", "cook"],
             "HouseholdEnv has no task type 'cook'; expected one of pick_and_place, "
             "look_at_obj_in_light, pick_clean_then_place, pick_heat_then_place, "
             "pick_cool_then_place, pick_two_obj_and_place",
         ),
         (
-            ["protege/Household-v0", "--seed", "-1"],
+            ["protege/Household-v1", "--seed", "-1"],
             "Invalid value for '--seed': Input should be greater than or equal to 0; see "
             "`protege play --help`.",
         ),
@@ -233,7 +233,7 @@ def run_protege(args: list[str], blocked: tuple[str, ...] = ()) -> subprocess.Co
 
 def test_install_hints_print_verbatim(tmp_path):
     # rich markup would read `[ray]` as a style and print "pip install 'protege'"
-    args = ["rollout", "protege/Household-v0", "--ray", "--episodes", "1"]
+    args = ["rollout", "protege/Household-v1", "--ray", "--episodes", "1"]
     result = run_protege([*args, "-o", str(tmp_path / "r.jsonl")], blocked=("ray",))
     assert result.returncode == 2, result.stderr
     assert result.stderr == (
@@ -245,8 +245,8 @@ def test_envs_json_is_the_only_thing_on_stdout():
     result = runner.invoke(app, ["envs", "--json"])
     assert result.exit_code == 0, result.stderr
     listing = {env["id"]: env for env in json.loads(result.stdout)}
-    assert listing["protege/Household-v0"] == {
-        "id": "protege/Household-v0",
+    assert listing["protege/Household-v1"] == {
+        "id": "protege/Household-v1",
         "family": "household",
         "task_types": [
             "pick_and_place",

@@ -51,11 +51,11 @@ SETTINGS: dict[str, ContractSettings] = {
     TEST_ENV_ID: ContractSettings(),
     # Shop: a random detour must not buy (that ends the episode); 30 steps leave the expert
     # room after 10 detour steps (the default cap is WebShop's 15).
-    "protege/Shop-v0": ContractSettings(
+    "protege/Shop-v1": ContractSettings(
         detour_allowed=lambda action: action != "click[buy now]", make_kwargs={"max_steps": 30}
     ),
     # Household: episodes take milliseconds, so check more seeds than the default.
-    "protege/Household-v0": ContractSettings(seeds_per_split=20),
+    "protege/Household-v1": ContractSettings(seeds_per_split=20),
     # Science: a wrong "focus on" ends the task by design, so detours never focus.
     "protege/Science-v0": ContractSettings(
         seeds_per_split=20, detour_allowed=lambda action: not action.startswith("focus on")

@@ -89,7 +89,7 @@ def test_first_word_reads_the_probability_of_the_word_the_episode_wrote():
     tokenizer = AutoTokenizer.from_pretrained(path)
     model = AutoModelForCausalLM.from_pretrained(path).eval()
     episodes = play(
-        TokenExpertPolicy(tokenizer), "protege/Household-v0", [0], split="valid_unseen",
+        TokenExpertPolicy(tokenizer), "protege/Household-v1", [0], split="valid_unseen",
         task_type="pick_and_place", max_steps=6, prompt_format="react", num_envs=1,
     )  # fmt: skip
     script = _first_word_script()
@@ -148,7 +148,7 @@ def test_the_shop_repeat_keeps_the_method_and_budget_and_moves_to_shop(name, tmp
     config = parse_config(
         shop.merged(shop.on_shop(distill_config(*args)), shop.method_override(name))
     )
-    assert config.env.env_id == "protege/Shop-v0" and config.env.task_type is None
+    assert config.env.env_id == "protege/Shop-v1" and config.env.task_type is None
     assert config.method == household.method
     assert config.optim == household.optim.model_copy(update={"gradient_checkpointing": True})
     assert config.rollout.temperature == household.rollout.temperature == 0.5

@@ -39,7 +39,7 @@ from protege.records import read_episodes
 
 HERE = Path(__file__).resolve().parent
 SHOP: dict[str, Any] = {
-    "env": {"env_id": "protege/Shop-v0", "split": "train", "task_type": None, "max_steps": 10},
+    "env": {"env_id": "protege/Shop-v1", "split": "train", "task_type": None, "max_steps": 10},
     "rollout": {"max_new_tokens": 48},
     "optim": {"gradient_checkpointing": True},
 }

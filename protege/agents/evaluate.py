@@ -37,7 +37,7 @@ class RolloutConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    env_id: str = "protege/Household-v0"  # a registered environment id
+    env_id: str = "protege/Household-v1"  # a registered environment id
     policy: str = "expert"  # expert, random, hf:PATH, vllm:PATH or openai:URL
     split: str = "valid_unseen"  # train, valid_seen or valid_unseen
     task_type: str | None = None  # only tasks of this type (None: all)

@@ -206,7 +206,7 @@ def _household_corpus() -> list[str]:
     import protege  # noqa: F401  registers the environments
     from protege.agents.scripted import ExpertAgent, play_episode
 
-    env = gym.make("protege/Household-v0", split="train")
+    env = gym.make("protege/Household-v1", split="train")
     texts = []
     try:
         for seed in range(64):

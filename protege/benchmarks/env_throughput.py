@@ -79,7 +79,7 @@ class GymStepper:
 
 
 class ShopStepper(GymStepper):
-    """``protege/Shop-v0``: the search page's ``search[<query>]`` template becomes real searches.
+    """``protege/Shop-v1``: the search page's ``search[<query>]`` template becomes real searches.
 
     A random agent picks among the goal's key words and its bare product type, so episodes
     reach result and item pages (and ``buy now`` ends them) instead of repeating the template.
@@ -159,7 +159,7 @@ ROWS: list[Row] = [
         description="gymnasium.make('protege/TextWorld-v0'): real TextWorld, tw-cooking seed "
         "1234, " + ", ".join(f"{key}={value}" for key, value in TW_COOKING.items()) + " (6 rooms)",
     ),
-    gym_row("household", "protege/Household-v0", anchor="textworld-cooking", split="train"),
+    gym_row("household", "protege/Household-v1", anchor="textworld-cooking", split="train"),
     Row(
         name="scienceworld",
         make=lambda: TaskListStepper(
@@ -174,8 +174,8 @@ ROWS: list[Row] = [
     gym_row("science", "protege/Science-v0", anchor="scienceworld", split="train"),
     Row(
         name="shop",
-        make=lambda: ShopStepper("protege/Shop-v0", split="train"),
-        description="gymnasium.make('protege/Shop-v0', split='train'); searches: goal key words "
+        make=lambda: ShopStepper("protege/Shop-v1", split="train"),
+        description="gymnasium.make('protege/Shop-v1', split='train'); searches: goal key words "
         "or product type",
     ),
 ]

@@ -71,7 +71,7 @@ def timed(scorer: TeacherScorer, episodes: list[Episode]) -> tuple[list, float]:
 
 def measure(
     model: str = "tiny",
-    env_id: str = "protege/Household-v0",
+    env_id: str = "protege/Household-v1",
     episodes: int = 4,
     steps: int = 30,
     max_batch_tokens: int = 8192,

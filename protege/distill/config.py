@@ -94,7 +94,7 @@ class EnvConfig(Section):
     """The environment the student plays."""
 
     # a registered environment id (see `protege envs`)
-    env_id: str = "protege/Household-v0"
+    env_id: str = "protege/Household-v1"
     # split the training tasks come from
     split: str = "train"
     # only tasks of this type; null = every type

@@ -26,12 +26,10 @@ ENTRY_POINT_GROUP = "protege.envs"
 
 BUILTIN_ENVS: dict[str, str] = {
     # id: "module:Class"; one line per family.
-    # -v1 is the current behaviour (ALFWorld's/WebShop's, measured in benchmarks/fidelity);
-    # -v0 stays registered, now the same class, until the references to it are swept.
+    # Shop and Household are -v1 since they follow WebShop's reward and ALFWorld's engine
+    # string for string (benchmarks/fidelity); Gymnasium points -v0 users to -v1.
     "protege/Shop-v1": "protege.envs.shop:ShopEnv",
-    "protege/Shop-v0": "protege.envs.shop:ShopEnv",
     "protege/Household-v1": "protege.envs.household:HouseholdEnv",
-    "protege/Household-v0": "protege.envs.household:HouseholdEnv",
     "protege/Science-v0": "protege.envs.science:ScienceEnv",
     "protege/Code-v0": "protege.envs.code:CodeEnv",
     "protege/TextWorld-v0": "protege.envs.textworld:TextWorldEnv",

@@ -13,8 +13,8 @@ functions as ``environments=``. Three pieces make a protege environment fit::
     trainer = GRPOTrainer(
         model=model_path,
         reward_funcs=reward_func,
-        train_dataset=train_dataset("protege/Household-v0", split="train", n=64),
-        environment_factory=environment_factory("protege/Household-v0", split="train"),
+        train_dataset=train_dataset("protege/Household-v1", split="train", n=64),
+        environment_factory=environment_factory("protege/Household-v1", split="train"),
         args=GRPOConfig(...),
     )
 

@@ -12,7 +12,7 @@ verifiers resolves a taskset id by importing a *top-level* module (``--env.tasks
 the id is ``protege_verifiers`` (a two-line module re-exporting these classes); which protege
 environment it plays is taskset config::
 
-    vf-eval protege_verifiers --env.taskset.env-id protege/Household-v0 \\
+    vf-eval protege_verifiers --env.taskset.env-id protege/Household-v1 \\
         --env.agent.harness.id null ...
 
 or in Python, :func:`load_environment`. Needs ``pip install 'protege[verifiers]'``, which
@@ -37,7 +37,7 @@ TASKSET_ID = "protege_verifiers"
 class ProtegeTasksetConfig(vf.TasksetConfig):
     """Which protege tasks load, under ``--env.taskset.*``."""
 
-    env_id: str = "protege/Household-v0"
+    env_id: str = "protege/Household-v1"
     """A protege environment id (``protege envs``)."""
     split: str = "train"
     """train, valid_seen or valid_unseen."""
@@ -131,7 +131,7 @@ class ProtegeTaskset(vf.Taskset[ProtegeTask, ProtegeTasksetConfig]):
 
 
 def load_environment(
-    env_id: str = "protege/Household-v0",
+    env_id: str = "protege/Household-v1",
     split: str = "train",
     num_tasks: int = 16,
     max_steps: int = 30,

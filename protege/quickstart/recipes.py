@@ -1,6 +1,6 @@
 """The quickstart's three training recipes, as ``protege distill`` configs.
 
-All three play ``pick_and_place`` tasks of ``protege/Household-v0`` with full history, the
+All three play ``pick_and_place`` tasks of ``protege/Household-v1`` with full history, the
 ``react`` format and the admissible actions listed only in the system prompt (the per-turn list
 would make prompts about 2.5x longer, and prompt length is what CPU time is spent on):
 
@@ -31,7 +31,7 @@ from typing import Any
 from protege.agents.models import cache_dir
 
 ENV: dict[str, Any] = {
-    "env_id": "protege/Household-v0",
+    "env_id": "protege/Household-v1",
     "split": "train",
     "task_type": "pick_and_place",
     "max_steps": 15,

@@ -49,7 +49,7 @@ def synthetic_episode(index: int, steps: int = 10, tokens: int = 16, seed: int =
             )
         )
     return Episode(
-        env_id="protege/Household-v0",
+        env_id="protege/Household-v1",
         split=SPLITS[index % len(SPLITS)],
         seed=index,
         task_id=f"household-{index:05d}",

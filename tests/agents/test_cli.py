@@ -133,7 +133,7 @@ def test_options_are_checked_before_anything_runs(counter_env_id, tmp_path, opti
 
 
 def test_eval_plays_different_tasks_greedily_and_prints_json(tmp_path):
-    household = "protege/Household-v0"
+    household = "protege/Household-v1"
     args = ["eval", household, "--split", "valid_unseen", "--json", "--num-envs", "64"]
     result = runner.invoke(app, [*args, "--episodes", "134", "--out", str(tmp_path / "a")])
     assert result.exit_code == 0, result.stderr
@@ -147,9 +147,9 @@ def test_eval_plays_different_tasks_greedily_and_prints_json(tmp_path):
 def test_eval_all_tasks_and_repeats(tmp_path):
     import gymnasium as gym
 
-    env = gym.make("protege/Household-v0", split="valid_unseen", task_type="pick_and_place")
+    env = gym.make("protege/Household-v1", split="valid_unseen", task_type="pick_and_place")
     size = len(env.unwrapped.task_ids())
-    args = ["eval", "protege/Household-v0", "--task-type", "pick_and_place", "--json"]
+    args = ["eval", "protege/Household-v1", "--task-type", "pick_and_place", "--json"]
     result = runner.invoke(app, [*args, "--all-tasks", "--out", str(tmp_path / "a")])
     report = json.loads(result.stdout)
     assert report["distinct_tasks"] == report["overall"]["episodes"] == size

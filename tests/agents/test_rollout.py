@@ -161,7 +161,7 @@ def test_hf_last_k_history_keeps_each_step_context(counter_env_id, hf_policy):
 def test_distinct_tasks_are_a_seeded_permutation_of_the_split():
     from protege.agents.evaluate import RolloutConfig, episode_plan, select_tasks, split_task_ids
 
-    settings = {"env_id": "protege/Household-v0", "split": "valid_unseen"}
+    settings = {"env_id": "protege/Household-v1", "split": "valid_unseen"}
     config = RolloutConfig(**settings, task_type="pick_and_place", episodes=12)
     assert episode_plan(config) == (list(range(12)), None)
     distinct = config.model_copy(update={"distinct_tasks": True})
@@ -177,7 +177,7 @@ def test_distinct_tasks_are_a_seeded_permutation_of_the_split():
 def test_a_task_list_makes_seed_s_play_task_s_mod_n():
     tasks = ["train/pick_and_place/0004", "train/pick_and_place/0003"]
     engine = RolloutEngine(
-        "protege/Household-v0", ExpertPolicy(), num_envs=3, split="train", tasks=tasks
+        "protege/Household-v1", ExpertPolicy(), num_envs=3, split="train", tasks=tasks
     )
     episodes = engine.run([0, 1, 2, 7], progress=False)
     assert [e.task_id for e in episodes] == [tasks[0], tasks[1], tasks[0], tasks[1]]
@@ -186,9 +186,9 @@ def test_a_task_list_makes_seed_s_play_task_s_mod_n():
 
 def test_an_unknown_task_in_the_list_is_refused_with_its_name():
     engine = RolloutEngine(
-        "protege/Household-v0", ExpertPolicy(), split="train", tasks=["train/pick_and_place/99999"]
+        "protege/Household-v1", ExpertPolicy(), split="train", tasks=["train/pick_and_place/99999"]
     )
     with pytest.raises(UnknownTaskError, match="99999"):
         engine.run(1, progress=False)
     with pytest.raises(ValueError, match="at least one task"):
-        RolloutEngine("protege/Household-v0", ExpertPolicy(), tasks=[])
+        RolloutEngine("protege/Household-v1", ExpertPolicy(), tasks=[])

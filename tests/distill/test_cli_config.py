@@ -189,7 +189,7 @@ def test_a_missing_teacher_folder_is_one_line_and_leaves_no_folder(tmp_path):
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
-        ({"env": {"env_id": "protege/Househld-v0"}}, "Did you mean 'protege/Household-v0'?"),
+        ({"env": {"env_id": "protege/Househld-v0"}}, "Did you mean 'protege/Household-v1'?"),
         ({"env": {"split": "test"}}, "HouseholdEnv has no split 'test'; expected one of train"),
         ({"env": {"task_type": "cook"}}, "HouseholdEnv has no task type 'cook'"),
         ({"eval": {"split": "valid"}}, "HouseholdEnv has no split 'valid'"),

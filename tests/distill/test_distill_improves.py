@@ -79,7 +79,7 @@ def _distil(config, teacher_success: float) -> tuple[float, float, list[dict]]:
 # four train tasks of 4 expert steps each, in four different rooms and goals
 HOUSEHOLD_TASKS = [f"train/pick_and_place/{index:04d}" for index in (3, 4, 10, 38)]
 HOUSEHOLD = {
-    "env_id": "protege/Household-v0",
+    "env_id": "protege/Household-v1",
     "split": "train",
     "task_type": "pick_and_place",
     "max_steps": 8,

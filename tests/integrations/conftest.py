@@ -26,7 +26,7 @@ def scored_episodes(tmp_path_factory, tiny_model_path):
     folder = tmp_path_factory.mktemp("episodes")
     played, scored = folder / "x.jsonl", folder / "y.jsonl"
     runner = CliRunner()
-    rollout = ["rollout", "protege/Household-v0", "--policy", "hf:tiny", "--episodes", "2"]
+    rollout = ["rollout", "protege/Household-v1", "--policy", "hf:tiny", "--episodes", "2"]
     result = runner.invoke(
         app, [*rollout, "--max-steps", "3", "--max-new-tokens", "12", "-o", str(played)]
     )

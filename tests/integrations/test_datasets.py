@@ -68,7 +68,7 @@ def test_messages_export_renders_the_conversation_the_student_saw(
 
 def test_expert_episodes_export_as_messages_and_refuse_tokens():
     episode = Episode(
-        env_id="protege/Household-v0",
+        env_id="protege/Household-v1",
         task_id="t1",
         task_type="pick",
         goal="put a mug in the sink",
@@ -84,7 +84,7 @@ def test_expert_episodes_export_as_messages_and_refuse_tokens():
 def test_export_without_token_records_is_a_one_line_cli_error(tmp_path):
     episodes = tmp_path / "expert.jsonl"
     result = runner.invoke(
-        app, ["rollout", "protege/Household-v0", "--episodes", "2", "-o", str(episodes)]
+        app, ["rollout", "protege/Household-v1", "--episodes", "2", "-o", str(episodes)]
     )
     assert result.exit_code == 0, result.output
     result = runner.invoke(

@@ -24,7 +24,7 @@ SERVE_WITHOUT_OPENENV = """
 import sys
 sys.modules["openenv"] = None  # as if the extra were not installed
 from protege.cli import main
-sys.argv = ["protege", "serve", "protege/Household-v0"]
+sys.argv = ["protege", "serve", "protege/Household-v1"]
 main()
 """
 

@@ -23,7 +23,7 @@ from protege.integrations.openenv import ProtegeAction, ProtegeEnvClient, served
 
 ROOT = Path(__file__).resolve().parents[2]
 PLUGIN = ROOT / "examples" / "protege-plugin-example"
-HOUSEHOLD = "protege/Household-v0"
+HOUSEHOLD = "protege/Household-v1"
 MAX_SESSIONS = 3
 
 

@@ -1,4 +1,4 @@
-"""TRL's GRPOTrainer trains the tiny model on protege/Household-v0 through environment_factory."""
+"""TRL's GRPOTrainer trains the tiny model on protege/Household-v1 through environment_factory."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ pytest.importorskip("datasets")
 
 
 def test_the_act_tool_plays_the_task_of_the_row():
-    row = train_dataset("protege/Household-v0", split="train", n=1, seed=3)[0]
-    env = environment_factory("protege/Household-v0", split="train")()
+    row = train_dataset("protege/Household-v1", split="train", n=1, seed=3)[0]
+    env = environment_factory("protege/Household-v1", split="train")()
     first = env.reset(**row)
     assert env.task_id == row["task_id"] and "Admissible commands:" in first
     expert = env._env.unwrapped
@@ -25,7 +25,7 @@ def test_the_act_tool_plays_the_task_of_the_row():
 
 
 def test_an_unknown_command_is_an_observation_not_an_error():
-    env = environment_factory("protege/Household-v0", split="train", max_steps=2)()
+    env = environment_factory("protege/Household-v1", split="train", max_steps=2)()
     env.reset(seed=0)
     assert env.act("fly to the moon")
     assert (env.num_steps, env.won, reward_func([env])) == (1, False, [env.score])
@@ -54,7 +54,7 @@ def test_grpo_trains_the_tiny_model_on_household(tmp_path, tiny_model_path, monk
     def token_id_sum(completion_ids, **kwargs):
         return [float(sum(ids)) for ids in completion_ids]  # differs between any two samples
 
-    dataset = train_dataset("protege/Household-v0", split="train", n=2)
+    dataset = train_dataset("protege/Household-v1", split="train", n=2)
     args = trl.GRPOConfig(
         output_dir=str(tmp_path),
         use_cpu=True,
@@ -76,7 +76,7 @@ def test_grpo_trains_the_tiny_model_on_household(tmp_path, tiny_model_path, monk
         # gradient; a reward that differs within the group makes this one step move the weights
         reward_funcs=[recorded_reward, token_id_sum],
         train_dataset=dataset,
-        environment_factory=environment_factory("protege/Household-v0", split="train"),
+        environment_factory=environment_factory("protege/Household-v1", split="train"),
         args=args,
     )
     assert [tool.__name__ for tool in trainer.tools] == ["act"]

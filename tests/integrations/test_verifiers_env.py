@@ -61,7 +61,7 @@ class ScriptedAgents:
 def _expert_replies(task_info: dict) -> list[str]:
     import protege  # noqa: F401
 
-    env = gymnasium.make("protege/Household-v0", split="train")
+    env = gymnasium.make("protege/Household-v1", split="train")
     env.reset(seed=task_info["seed"], options={"task_id": task_info["task_id"]})
     replies, done = [], False
     while not done:
@@ -79,7 +79,7 @@ def test_verifiers_loads_the_taskset_and_env_by_id():
     env = vf.load_environment(config)
     assert type(env) is ProtegeEnv
     tasks = list(env.taskset)
-    assert [t.data.name for t in tasks] == ["protege/Household-v0#0", "protege/Household-v0#1"]
+    assert [t.data.name for t in tasks] == ["protege/Household-v1#0", "protege/Household-v1#1"]
     assert "Goal:" in tasks[0].data.system_prompt and "Action:" in tasks[0].data.system_prompt
 
 

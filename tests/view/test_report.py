@@ -32,7 +32,7 @@ def scored_step(student: list[float], teacher: list[float], action: str = "look"
 
 
 def episode_of(*steps: Step, **fields) -> Episode:
-    base = dict(env_id="protege/Household-v0", task_id="t0", task_type="look_at_obj", goal="look")
+    base = dict(env_id="protege/Household-v1", task_id="t0", task_type="look_at_obj", goal="look")
     base.update(fields)
     return Episode(steps=list(steps), **base)
 

@@ -11,7 +11,7 @@ from protege.view.labels import agent_label, short_path, source_labels
 
 def played(policy: str | None, **metadata: object) -> Episode:
     return Episode(
-        env_id="protege/Household-v0",
+        env_id="protege/Household-v1",
         task_id="t0",
         task_type="look_at_obj",
         goal="look",
