@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
-
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -15,13 +10,6 @@ def _few_threads():
     import torch
 
     torch.set_num_threads(1)
-
-
-@pytest.fixture(scope="session")
-def tiny_model_path():
-    from protege.agents.models import prepare_tiny_model
-
-    return prepare_tiny_model()
 
 
 @pytest.fixture(scope="session")

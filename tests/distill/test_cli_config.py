@@ -81,18 +81,7 @@ def test_cli_refuses_a_mistyped_key_without_a_traceback(tmp_path):
 
 
 def test_cli_trains_from_a_yaml_config(tmp_path):
-    config = {
-        "method": {"name": "sft"},
-        "student": {"path": "tiny", "device": "cpu"},
-        "env": {"env_id": "protege-test/Counter-v0", "max_steps": 2},
-        "rollout": {"tasks_per_update": 2, "max_new_tokens": 4},
-        "eval": {"episodes": 1},
-        "log": {"tensorboard": False},
-        "updates": 1,
-        "output_dir": str(tmp_path / "run"),
-    }
-    path = tmp_path / "sft.yaml"
-    path.write_text(yaml.safe_dump(config))
+    path = _tiny_config(tmp_path)
     result = CliRunner().invoke(distill_app, [str(path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "run" / "final" / "config.json").is_file()

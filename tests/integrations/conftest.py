@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from typer.testing import CliRunner
 
 from protege.cli import app
-
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
-
-@pytest.fixture(scope="session")
-def tiny_model_path():
-    from protege.agents.models import prepare_tiny_model
-
-    return prepare_tiny_model()
 
 
 @pytest.fixture(scope="session")
