@@ -120,6 +120,18 @@ class RolloutConfig(Section):
     list_actions: Literal["every", "start"] = "every"
     # episodes played in lockstep (one batched generate per turn)
     num_envs: int = Field(8, ge=1)
+    # what generates the student's episodes: "hf" (transformers, in memory) or "vllm" (a
+    # `vllm serve` process with runtime LoRA, sent the adapter after every update; LoRA only)
+    backend: Literal["hf", "vllm"] = "hf"
+    # backend vllm: the /v1 URL of a running `vllm serve BASE --enable-lora` (same machine or
+    # shared disk: it loads the adapter folders the trainer writes); null = start one with
+    # $PROTEGE_VLLM_PYTHON, or this python if it has vllm
+    vllm_url: str | None = None
+    # backend vllm, started here: --max-model-len (longest episode plus one response)
+    vllm_max_model_len: int = Field(4096, ge=1)
+    # backend vllm, started here: more `vllm serve` flags, e.g. ["--gpu-memory-utilization",
+    # "0.3"] to leave GPU memory to the trainer
+    vllm_args: list[str] = Field(default_factory=list)
 
 
 class OptimConfig(Section):

@@ -41,7 +41,8 @@ class OpenAIPolicy(Policy):
     Args:
         base_url: e.g. ``http://localhost:8000/v1``.
         model: the served model name (default: the first of ``/v1/models``).
-        tokenizer: a local tokenizer folder (or ``smollm2`` / ``tiny``) for token mode.
+        tokenizer: a local tokenizer folder (or ``smollm2`` / ``tiny``), or a loaded Hugging
+            Face tokenizer, for token mode.
         temperature, top_p, max_new_tokens: sampling settings.
         api_key: sent as a bearer token (default ``$OPENAI_API_KEY`` if set).
         timeout: seconds per request.
@@ -53,7 +54,7 @@ class OpenAIPolicy(Policy):
         base_url: str,
         *,
         model: str | None = None,
-        tokenizer: str | os.PathLike[str] | None = None,
+        tokenizer: str | os.PathLike[str] | Any = None,
         temperature: float = 1.0,
         top_p: float = 1.0,
         max_new_tokens: int = 64,
@@ -71,7 +72,9 @@ class OpenAIPolicy(Policy):
         self.model = model or self._first_model()
         self.name = f"openai:{self.model}"
         self.tokenizer = None
-        if tokenizer is not None:
+        if tokenizer is not None and not isinstance(tokenizer, (str, os.PathLike)):
+            self.tokenizer = tokenizer  # already loaded (the trainer's own, shared)
+        elif tokenizer is not None:
             from transformers import AutoTokenizer
 
             from protege.agents.policies.hf import resolve_model_path
@@ -157,6 +160,18 @@ class OpenAIPolicy(Policy):
             finish_reason=finish,
         )
 
+    # ----------------------------------------------------------------- runtime LoRA
+
+    def load_adapter(self, name: str, path: str | os.PathLike[str]) -> None:
+        """Load a peft LoRA adapter folder into the server under ``name`` (vLLM's runtime
+        LoRA endpoint; the server needs ``--enable-lora`` and
+        ``VLLM_ALLOW_RUNTIME_LORA_UPDATING=True``). Generate with it by setting ``model``."""
+        self._post("/load_lora_adapter", {"lora_name": name, "lora_path": str(path)})
+
+    def unload_adapter(self, name: str) -> None:
+        """Remove the adapter ``name`` from the server."""
+        self._post("/unload_lora_adapter", {"lora_name": name})
+
     # ----------------------------------------------------------------- HTTP
 
     def _sampling(self) -> dict[str, Any]:
@@ -186,7 +201,7 @@ class OpenAIPolicy(Policy):
         )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return json.loads(response.read())
+                raw = response.read()
         except urllib.error.HTTPError as error:
             detail = error.read().decode(errors="replace")[:500]
             raise ServerError(
@@ -196,3 +211,7 @@ class OpenAIPolicy(Policy):
             raise ServerError(
                 f"cannot reach {self.base_url}{path} ({error}); is the server running?"
             ) from None
+        try:
+            return json.loads(raw)
+        except ValueError:  # vLLM's LoRA endpoints answer in plain text ("Success: ...")
+            return {"text": raw.decode(errors="replace")}
