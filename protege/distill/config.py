@@ -82,6 +82,9 @@ class TeacherConfig(Section):
     dtype: str = "auto"
     # "hf" (transformers forward passes) or "vllm" (prompt_logprobs)
     backend: Literal["hf", "vllm"] = "hf"
+    # backend vllm: the share of the GPU's memory its engine may take (weights and KV cache);
+    # null = vLLM's default, 0.9 (lower it when the student trains on the same GPU)
+    vllm_gpu_memory_utilization: float | None = Field(None, gt=0.0, le=1.0)
     # most tokens (sequences x longest length) per teacher forward pass
     max_batch_tokens: int = Field(8192, ge=1)
 

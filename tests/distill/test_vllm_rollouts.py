@@ -171,3 +171,38 @@ def test_each_update_samples_from_the_new_adapter(vllm_run):
     log = (output / "vllm_server.log").read_text(encoding="utf-8", errors="replace")
     assert "load_lora_adapter" in log or "LoRA" in log
     assert json.loads((output / "config.json").read_text())["rollout"]["backend"] == "vllm"
+
+
+def test_the_vllm_teacher_gets_its_share_of_gpu_memory(tmp_path, tiny_model_path):
+    from protege.distill.build import vllm_teacher_options
+
+    config = _config(tmp_path, tiny_model_path, tiny_model_path)
+    assert vllm_teacher_options(config) == {"dtype": "auto"}
+    config.teacher.vllm_gpu_memory_utilization = 0.25
+    assert vllm_teacher_options(config) == {"dtype": "auto", "gpu_memory_utilization": 0.25}
+
+
+@pytest.mark.gpu
+@pytest.mark.vllm
+@pytest.mark.slow
+def test_one_gpu_recipe_vllm_rollouts_and_vllm_teacher(tmp_path):
+    """docs/gpu.md's one-GPU recipe: student trained in bf16, its episodes from a vLLM server
+    and its teacher in an in-process vLLM engine, all on one GPU with the memory split."""
+    import torch
+
+    if not torch.cuda.is_available():
+        pytest.skip("needs a CUDA device")
+    pytest.importorskip("vllm", reason="the vLLM teacher runs in this python: pip install vllm")
+    from protege.agents.models import prepare_tiny_model
+
+    student = prepare_tiny_model(hidden_size=256, num_layers=2)
+    teacher = prepare_tiny_model(hidden_size=256, num_layers=2, seed=1)
+    config = _config(tmp_path, student, teacher, vllm_args=["--gpu-memory-utilization", "0.2"])
+    config.student.device = config.teacher.device = "cuda"
+    config.teacher.backend = "vllm"
+    config.teacher.vllm_gpu_memory_utilization = 0.2
+    train(config)
+    records = read_metrics(tmp_path)
+    assert len(records) == 2
+    # bf16 engine vs bf16 trainer: a few hundredths (tests/test_gpu_smoke.py allows 0.1)
+    assert all(record["rollout/logp_gap_max"] < 0.25 for record in records)
