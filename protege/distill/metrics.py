@@ -5,12 +5,15 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import torch
 
+from protege.distill.batching import Row
 from protege.distill.divergences import k1
+from protege.records import Episode
 
 
 def per_turn_kl(
@@ -27,6 +30,23 @@ def per_turn_kl(
         if where.any():
             out[f"kl/turn_{turn:02d}"] = float(kl_B_T[where].mean())
     return out
+
+
+def logprob_gap(episodes: Sequence[Episode], rows: Sequence[Row]) -> float | None:
+    """Max |recorded - recomputed| log-probability over trained tokens: how far the rollout
+    engine's log-probs (``Step.action_logprobs``) are from the trainer's own forward pass
+    (``Row.old_logp``); None where either is missing (expert-played rows)."""
+    gap = None
+    for episode, row in zip(episodes, rows, strict=True):
+        if row.old_logp is None:
+            continue
+        for (_, start, end), turn in zip(row.positions, row.turns, strict=True):
+            recorded = episode.steps[turn].action_logprobs
+            if recorded is None or len(recorded) != end - start:
+                continue
+            step_gap = float((torch.tensor(recorded) - row.old_logp[start:end]).abs().max())
+            gap = step_gap if gap is None else max(gap, step_gap)
+    return gap
 
 
 def read_metrics(run_dir: str | os.PathLike[str]) -> list[dict[str, float]]:

@@ -54,7 +54,8 @@ from protege.distill.contexts import CONTEXTS
 from protege.distill.divergences import k1, masked_mean
 from protege.distill.logprobs import token_logprobs
 from protege.distill.methods import Curriculum, MethodSpec, get_method
-from protege.distill.metrics import MetricsLogger, per_turn_kl, weight_stats
+from protege.distill.metrics import MetricsLogger, logprob_gap, per_turn_kl, weight_stats
+from protege.distill.rollout_backends import RolloutBackend, rollout_backend
 from protege.distill.rollouts import (
     PrefixPolicy,
     TokenExpertPolicy,
@@ -85,6 +86,9 @@ class Run:
     logger: MetricsLogger | None
     max_steps: int
     output: Path
+    rollouts: RolloutBackend
+    version: int = 0
+    """Optimiser updates applied to the student so far (the rollout engine's weight version)."""
 
 
 # ----------------------------------------------------------------------------- setup
@@ -137,9 +141,12 @@ def setup(config: DistillConfig) -> Run:
         )
         (output / "config.json").write_text(config.model_dump_json(indent=2), encoding="utf-8")
     torch.manual_seed(config.seed + 1000 * world.rank)  # different samples on each process
+    if config.rollout.backend == "vllm" and world.size > 1:
+        raise ConfigError("rollout.backend: vllm runs in a single process; use backend hf")
+    rollouts = rollout_backend(config, student, tokenizer, output)  # last: it may start a server
     return Run(
         config, spec, world, device, tokenizer, student, teacher, scorer, context, optimizer,
-        scheduler, logger, env_max_steps(config), output,
+        scheduler, logger, env_max_steps(config), output, rollouts,
     )  # fmt: skip
 
 
@@ -156,12 +163,8 @@ def training_policy(run: Run, curriculum: Curriculum, seeds: list[int]) -> tuple
     """The policy that plays this update's episodes and each seed's expert prefix length."""
     config = run.config
     rollout = config.rollout
-    student = HFPolicy.from_model(
-        run.student,
-        run.tokenizer,
-        temperature=rollout.temperature,
-        top_p=rollout.top_p,
-        max_new_tokens=rollout.max_new_tokens,
+    student = run.rollouts.policy(
+        run.student, run.version, temperature=rollout.temperature, top_p=rollout.top_p
     )
     expert = TokenExpertPolicy(run.tokenizer, rollout.prompt_format)
     policies = {"student": student, "expert": expert}
@@ -330,6 +333,9 @@ def rollout_metrics(run: Run, episodes: list[Episode], rows: list[Row]) -> dict[
         metrics["kl/mean"] = float(kl)
         metrics.update(per_turn_kl(batch.old_logp_B_T, batch.teacher_logp_B_T, batch.turn_ids_B_T))
     metrics["trained_tokens"] = float(batch.mask_B_T.sum())
+    gap = logprob_gap(episodes, rows)
+    if gap is not None:  # engine vs trainer numerics (a stale rollout engine shows here)
+        metrics["rollout/logp_gap_max"] = gap
     return metrics
 
 
@@ -347,12 +353,7 @@ def evaluate(run: Run) -> dict[str, float]:
             tasks=config.eval.tasks,
         )
     )
-    policy = HFPolicy.from_model(
-        run.student,
-        run.tokenizer,
-        temperature=config.eval.temperature,
-        max_new_tokens=config.rollout.max_new_tokens,
-    )
+    policy = run.rollouts.policy(run.student, run.version, temperature=config.eval.temperature)
     episodes = play(
         policy,
         config.env.env_id,
@@ -388,6 +389,7 @@ def run_update(run: Run, update: int) -> tuple[dict[str, float], list[Episode]]:
     scored = time.perf_counter()
     metrics = rollout_metrics(run, episodes, rows)
     metrics.update(optimise(run, rows, update))
+    run.version += 1
     ema_update(run)
     metrics = distributed.average_scalars(metrics, ["success", "loss", "kl/mean"], run.world)
     elapsed = time.perf_counter() - started
@@ -450,7 +452,8 @@ def restore(run: Run) -> int:
                 parameters[name].copy_(tensor)
     if run.logger is not None:
         run.logger.truncate(int(state["update"]) + 1)  # records up to the checkpoint stay
-    return int(state["update"])
+    run.version = int(state["update"])
+    return run.version
 
 
 def write_samples(run: Run, update: int, episodes: list[Episode]) -> None:
@@ -506,7 +509,11 @@ def train(
             )
         clear_run(config.output_dir)
     with output_folder(config.output_dir):
-        return fit(setup(config), resume=resume, stop_after=stop_after)
+        run = setup(config)
+        try:
+            return fit(run, resume=resume, stop_after=stop_after)
+        finally:
+            run.rollouts.close()
 
 
 def fit(run: Run, *, resume: bool = False, stop_after: int | None = None) -> Path:

@@ -5,12 +5,7 @@ The model has head size 64 (vLLM's CPU attention does not take the default tiny 
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
@@ -68,47 +63,23 @@ def test_vllm_policy_rollouts_are_token_exact(vllm_model_path, reference, counte
     _check_token_exact(episodes, reference, tolerance=1e-3)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def vllm_server(vllm_model_path):
-    port = _free_port()
-    env = {
-        **os.environ,
-        "VLLM_CPU_OMP_THREADS_BIND": os.environ.get("VLLM_CPU_OMP_THREADS_BIND", "0-1"),
-        "VLLM_CPU_NUM_OF_RESERVED_CPU": "0",
-        "VLLM_CPU_KVCACHE_SPACE": "1",
-    }
-    command = [
-        sys.executable, "-m", "vllm.entrypoints.openai.api_server",
-        "--model", str(vllm_model_path), "--port", str(port), "--dtype", "float32",
-        "--max-model-len", "2048", "--served-model-name", "tiny", "--enforce-eager",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base_url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.time() + 420
-        while time.time() < deadline:
-            if process.poll() is not None:
-                pytest.fail(f"vllm serve exited: {process.stderr.read().decode()[-2000:]}")
-            try:
-                urllib.request.urlopen(base_url + "/models", timeout=2)
-                break
-            except OSError:
-                time.sleep(2)
-        else:
-            pytest.fail("vllm serve did not come up in 420 s")
-        yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+def vllm_server(vllm_model_path, tmp_path_factory):
+    from protege.agents.vllm_server import VLLMServer
+
+    server = VLLMServer(
+        vllm_model_path,
+        python=sys.executable,
+        served_name="tiny",
+        dtype="float32",
+        max_model_len=2048,
+        extra_args=["--enforce-eager"],
+        log_path=tmp_path_factory.mktemp("vllm") / "server.log",
+        startup_timeout=420,
+        kv_cache_gib=1,
+    )
+    with server:
+        yield server.base_url
 
 
 def test_openai_policy_against_vllm_serve(vllm_server, vllm_model_path, reference, counter_env_id):

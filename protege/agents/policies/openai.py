@@ -41,7 +41,8 @@ class OpenAIPolicy(Policy):
     Args:
         base_url: e.g. ``http://localhost:8000/v1``.
         model: the served model name (default: the first of ``/v1/models``).
-        tokenizer: a local tokenizer folder (or ``smollm2`` / ``tiny``) for token mode.
+        tokenizer: a local tokenizer folder (or ``smollm2`` / ``tiny``), or a loaded Hugging
+            Face tokenizer, for token mode.
         temperature, top_p, max_new_tokens: sampling settings.
         api_key: sent as a bearer token (default ``$OPENAI_API_KEY`` if set).
         timeout: seconds per request.
@@ -53,7 +54,7 @@ class OpenAIPolicy(Policy):
         base_url: str,
         *,
         model: str | None = None,
-        tokenizer: str | os.PathLike[str] | None = None,
+        tokenizer: str | os.PathLike[str] | Any = None,
         temperature: float = 1.0,
         top_p: float = 1.0,
         max_new_tokens: int = 64,
@@ -71,7 +72,9 @@ class OpenAIPolicy(Policy):
         self.model = model or self._first_model()
         self.name = f"openai:{self.model}"
         self.tokenizer = None
-        if tokenizer is not None:
+        if tokenizer is not None and not isinstance(tokenizer, (str, os.PathLike)):
+            self.tokenizer = tokenizer  # already loaded (the trainer's own, shared)
+        elif tokenizer is not None:
             from transformers import AutoTokenizer
 
             from protege.agents.policies.hf import resolve_model_path
@@ -157,6 +160,29 @@ class OpenAIPolicy(Policy):
             finish_reason=finish,
         )
 
+    # ----------------------------------------------------------------- runtime LoRA
+
+    def load_adapter(self, name: str, path: str | os.PathLike[str]) -> None:
+        """Load a peft LoRA adapter folder into the server under ``name`` (vLLM's runtime
+        LoRA endpoint; the server needs ``--enable-lora`` and
+        ``VLLM_ALLOW_RUNTIME_LORA_UPDATING=True``). Generate with it by setting ``model``."""
+        self._post("/load_lora_adapter", {"lora_name": name, "lora_path": str(path)})
+
+    def unload_adapter(self, name: str) -> None:
+        """Remove the adapter ``name`` from the server."""
+        self._post("/unload_lora_adapter", {"lora_name": name})
+
+    def reload_weights(self, path: str | os.PathLike[str]) -> None:
+        """Replace the served model's weights in place with a model folder's (safetensors), then
+        drop the prefix cache, whose keys and values the old weights computed. vLLM's
+        development endpoints ``/collective_rpc`` (``reload_weights``) and
+        ``/reset_prefix_cache``; the server needs ``VLLM_SERVER_DEV_MODE=1``."""
+        root = self.base_url.removesuffix("/v1")
+        call = {"method": "reload_weights", "kwargs": {"weights_path": str(path)}}
+        self._request("POST", "/collective_rpc", call, base=root)
+        if not self._request("POST", "/reset_prefix_cache", None, base=root).get("success"):
+            raise ServerError(f"{root}/reset_prefix_cache failed; is a request still running?")
+
     # ----------------------------------------------------------------- HTTP
 
     def _sampling(self) -> dict[str, Any]:
@@ -176,23 +202,24 @@ class OpenAIPolicy(Policy):
     def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         return self._request("POST", path, body)
 
-    def _request(self, method: str, path: str, body: dict[str, Any] | None) -> dict[str, Any]:
+    def _request(
+        self, method: str, path: str, body: dict[str, Any] | None, base: str | None = None
+    ) -> dict[str, Any]:
+        url = (base or self.base_url) + path
         headers = {"Content-Type": "application/json"}
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
         data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(
-            self.base_url + path, data=data, headers=headers, method=method
-        )
+        request = urllib.request.Request(url, data=data, headers=headers, method=method)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return json.loads(response.read())
+                raw = response.read()
         except urllib.error.HTTPError as error:
             detail = error.read().decode(errors="replace")[:500]
-            raise ServerError(
-                f"{method} {self.base_url}{path}: HTTP {error.code}: {detail}"
-            ) from None
+            raise ServerError(f"{method} {url}: HTTP {error.code}: {detail}") from None
         except (urllib.error.URLError, OSError) as error:
-            raise ServerError(
-                f"cannot reach {self.base_url}{path} ({error}); is the server running?"
-            ) from None
+            raise ServerError(f"cannot reach {url} ({error}); is the server running?") from None
+        try:
+            return json.loads(raw)
+        except ValueError:  # vLLM's LoRA endpoints answer in plain text ("Success: ...")
+            return {"text": raw.decode(errors="replace")}

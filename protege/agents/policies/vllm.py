@@ -16,7 +16,7 @@ and ``VLLM_CPU_KVCACHE_SPACE`` (GiB) unless they are set already.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from typing import Any
 
 from protege.agents.policies.base import Generation, LogprobMode, Policy, PolicyInput
@@ -24,11 +24,13 @@ from protege.agents.policies.hf import resolve_model_path
 from protege.errors import missing_dependency
 
 
-def _cpu_defaults(kv_cache_gib: int) -> None:
+def cpu_defaults(environ: MutableMapping[str, str], kv_cache_gib: int) -> None:
+    """vllm-cpu's thread binding, reserved cores and KV-cache size (GiB), where not set in
+    ``environ`` (ignored by vLLM on a GPU)."""
     cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else [0]
-    os.environ.setdefault("VLLM_CPU_OMP_THREADS_BIND", f"{cores[0]}-{cores[-1]}")
-    os.environ.setdefault("VLLM_CPU_NUM_OF_RESERVED_CPU", "0")
-    os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", str(kv_cache_gib))
+    environ.setdefault("VLLM_CPU_OMP_THREADS_BIND", f"{cores[0]}-{cores[-1]}")
+    environ.setdefault("VLLM_CPU_NUM_OF_RESERVED_CPU", "0")
+    environ.setdefault("VLLM_CPU_KVCACHE_SPACE", str(kv_cache_gib))
 
 
 class VLLMPolicy(Policy):
@@ -60,7 +62,7 @@ class VLLMPolicy(Policy):
         **engine_options: Any,
     ) -> None:
         self.model_path = resolve_model_path(model_path)
-        _cpu_defaults(kv_cache_gib)
+        cpu_defaults(os.environ, kv_cache_gib)
         try:
             from vllm import LLM
         except ImportError:
