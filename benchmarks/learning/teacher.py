@@ -169,14 +169,16 @@ def main() -> None:
     parser.add_argument("--episodes", type=int, default=12, help="tasks per type")
     parser.add_argument("--prefix", type=int, default=4, help="student actions before takeover")
     parser.add_argument("--temperature", type=float, default=1.0)
-    parser.add_argument("--work", type=Path, default=Path("learning-work"))
+    parser.add_argument(
+        "--work", type=Path, default=Path("learning-probe"), help="probe.py's folder (cold start)"
+    )
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     torch.manual_seed(0)
     model = pick_model(args.model, print)
     sft_teacher, _ = ensure_teacher(model, print)
     hint_teacher, _ = ensure_teacher(model, print, stages=HINT_TEACHER_STAGES, kind="hint-teacher")
-    cold = args.work / "cold-start-16" / "final"
+    cold = args.work / "cold16" / "final"  # probe.py's cold start
     if not cold.is_dir():
         cold = train_config(cold_start_config(model, cold.parent))
     student = HFPolicy(
