@@ -1,4 +1,4 @@
-"""protege/ScienceWorld-v0: splits, the JVM's lifetime, admissible-action caps, error paths.
+"""protege/ScienceWorld-v1: splits, the JVM's lifetime, admissible-action caps, error paths.
 
 The contract itself runs in tests/test_env_contract.py. Each environment starts its own JVM
 (~2 s), so the tests here share a few.
@@ -47,9 +47,9 @@ def _java_children() -> list[int]:
 def test_missing_scienceworld_is_a_one_line_error_naming_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "scienceworld", None)
     with pytest.raises(MissingDependencyError) as error:
-        gym.make("protege/ScienceWorld-v0")
+        gym.make("protege/ScienceWorld-v1")
     assert str(error.value) == (
-        "`scienceworld` is not installed for protege/ScienceWorld-v0; "
+        "`scienceworld` is not installed for protege/ScienceWorld-v1; "
         "run: pip install 'protege[scienceworld]'"
     )
 
@@ -60,9 +60,9 @@ def test_missing_scienceworld_is_a_one_line_error_naming_the_extra(monkeypatch):
 def test_missing_java_is_a_one_line_error(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(MissingDependencyError) as error:
-        gym.make("protege/ScienceWorld-v0")
+        gym.make("protege/ScienceWorld-v1")
     assert str(error.value) == (
-        "`java` is not installed for protege/ScienceWorld-v0 (its simulator runs on the JVM); "
+        "`java` is not installed for protege/ScienceWorld-v1 (its simulator runs on the JVM); "
         "install a Java 11+ runtime, e.g.: apt-get install default-jre-headless"
     )
 
@@ -95,7 +95,7 @@ def test_scienceworld_task_names_are_the_packages():
 @pytest.mark.slow
 def test_one_jvm_per_env_and_none_left_after_50_resets_and_close(tmp_path):
     before = _java_children()
-    env = gym.make("protege/ScienceWorld-v0", task_type=QUICK_TASK, max_admissible_actions=0)
+    env = gym.make("protege/ScienceWorld-v1", task_type=QUICK_TASK, max_admissible_actions=0)
     assert _java_children() == before  # the JVM starts on first use, not at make
     for seed in range(50):
         observation, info = env.reset(seed=seed)
@@ -114,7 +114,7 @@ def test_one_jvm_per_env_and_none_left_after_50_resets_and_close(tmp_path):
 @pytest.mark.slow
 def test_splits_are_scienceworlds_own_variation_lists_and_disjoint():
     envs = {
-        split: gym.make("protege/ScienceWorld-v0", split=split, task_type=QUICK_TASK)
+        split: gym.make("protege/ScienceWorld-v1", split=split, task_type=QUICK_TASK)
         for split in ("train", "valid_seen", "valid_unseen")
     }
     ids = {split: set(env.unwrapped.task_ids()) for split, env in envs.items()}
@@ -132,7 +132,7 @@ def test_splits_are_scienceworlds_own_variation_lists_and_disjoint():
 @needs_scienceworld
 @pytest.mark.slow
 def test_expert_wins_caps_admissible_actions_and_caches_the_gold_path():
-    env = gym.make("protege/ScienceWorld-v0", task_type=QUICK_TASK, max_admissible_actions=12)
+    env = gym.make("protege/ScienceWorld-v1", task_type=QUICK_TASK, max_admissible_actions=12)
     _, first = env.reset(seed=5)
     episode = play_episode(env, ExpertAgent(), seed=5)
     assert episode.won and episode.score == 1.0 and episode.steps[-1].terminated
@@ -141,7 +141,7 @@ def test_expert_wins_caps_admissible_actions_and_caches_the_gold_path():
     unwrapped = env.unwrapped
     assert unwrapped.cache.gold_path(QUICK_TASK, unwrapped._variation, "") == unwrapped._gold
     _, info = env.reset(seed=5)
-    full = gym.make("protege/ScienceWorld-v0", task_type=QUICK_TASK)
+    full = gym.make("protege/ScienceWorld-v1", task_type=QUICK_TASK)
     _, full_info = full.reset(seed=5)
     assert set(info["admissible_actions"]) <= set(full_info["admissible_actions"])
     assert len(full_info["admissible_actions"]) > 12

@@ -1,4 +1,4 @@
-"""protege/TextWorld-v0: task ids, splits, the game cache, the contract mapping, error paths.
+"""protege/TextWorld-v1: task ids, splits, the game cache, the contract mapping, error paths.
 
 The contract itself (determinism, expert wins and recovers, random strings) runs in
 tests/test_env_contract.py. Games are generated into the shared cache
@@ -27,9 +27,9 @@ needs_textworld = pytest.mark.skipif(bool(unavailable_reason()), reason=str(unav
 def test_missing_textworld_is_a_one_line_error_naming_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "textworld", None)  # makes `import textworld` fail
     with pytest.raises(MissingDependencyError) as error:
-        gym.make("protege/TextWorld-v0")
+        gym.make("protege/TextWorld-v1")
     assert str(error.value) == (
-        "`textworld` is not installed for protege/TextWorld-v0; "
+        "`textworld` is not installed for protege/TextWorld-v1; "
         "run: pip install 'protege[textworld]'"
     )
 
@@ -127,7 +127,7 @@ def test_a_failed_generation_leaves_nothing_behind(tmp_path, monkeypatch):
 @needs_textworld
 @pytest.mark.slow
 def test_reward_is_the_change_of_points_and_score_is_points_over_max():
-    env = gym.make("protege/TextWorld-v0", split="train", task_type="tw-simple")
+    env = gym.make("protege/TextWorld-v1", split="train", task_type="tw-simple")
     episode = play_episode(env, ExpertAgent(), seed=3)
     _, info = env.reset(seed=3)
     env.close()
@@ -142,7 +142,7 @@ def test_reward_is_the_change_of_points_and_score_is_points_over_max():
 @needs_textworld
 @pytest.mark.slow
 def test_options_task_id_picks_the_game_and_unknown_ids_are_refused():
-    env = gym.make("protege/TextWorld-v0", split="valid_seen")
+    env = gym.make("protege/TextWorld-v1", split="valid_seen")
     _, info = env.reset(options={"task_id": "tw-coin_collector-1000001"})
     assert info["task_id"] == "tw-coin_collector-1000001"
     assert info["task_type"] == "tw-coin_collector"
@@ -157,7 +157,7 @@ def test_options_task_id_picks_the_game_and_unknown_ids_are_refused():
 @needs_textworld
 @pytest.mark.slow
 def test_without_expert_policy_steps_skip_quest_tracking_and_there_is_no_expert():
-    env = gym.make("protege/TextWorld-v0", split="valid_seen", expert_policy=False)
+    env = gym.make("protege/TextWorld-v1", split="valid_seen", expert_policy=False)
     _, info = env.reset(options={"task_id": "tw-coin_collector-1000001"})
     assert info["admissible_actions"]
     with pytest.raises(RuntimeError, match="expert_policy=False"):
