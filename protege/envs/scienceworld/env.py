@@ -7,10 +7,10 @@ lists (train -> ``train``, dev -> ``valid_seen``, test -> ``valid_unseen``; see
 :data:`~protege.envs.scienceworld.cache.SPLIT_LISTS`).
 
 The mapping to the contract: ``won`` means ScienceWorld's score reached 100, ``goal`` is the
-task description and ``admissible_actions`` are the simulator's valid actions (hundreds of strings: the
-``max_admissible_actions`` option keeps only the shortest ones, or none). The episode ends when
-the task is completed or failed (a wrong ``focus on``), or at ``max_steps`` (100 by default, the
-usual budget; some gold paths are longer).
+task description and ``admissible_actions`` are the simulator's valid actions (hundreds of
+strings: the ``max_admissible_actions`` option keeps only the shortest ones, or none). The
+episode ends when the task is completed or failed (a wrong ``focus on``), or at ``max_steps``
+(100 by default, the usual budget; some gold paths are longer).
 
 Reward and score are on the adapters' scale (:mod:`protege.envs.reward`): ``score`` is
 ScienceWorld's score / 100 clipped to [0, 1], so a failed task (ScienceWorld's -100) scores 0;
