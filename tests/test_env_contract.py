@@ -70,7 +70,7 @@ SETTINGS: dict[str, ContractSettings] = {
     # TextWorld: games are generated once (seconds each) into the shared on-disk cache, so few
     # seeds. Detours only move, open, close and look: a wrong take (Treasure Hunter's
     # distractor), eat or cook (burnt food) can lose the game, and no expert recovers from that.
-    "protege/TextWorld-v0": ContractSettings(
+    "protege/TextWorld-v1": ContractSettings(
         seeds_per_split=2,
         detour_allowed=lambda action: action.split()[0] in _TEXTWORLD_SAFE_VERBS,
         marks=(
@@ -81,7 +81,7 @@ SETTINGS: dict[str, ContractSettings] = {
     # ScienceWorld: the expert replays the gold path, so it cannot recover from detours. A step
     # enumerates hundreds of valid actions on the JVM (~30-60 ms), so 150 random strings, one
     # seed per split and one short task (gold paths of 5-16 steps) keep this under a minute.
-    "protege/ScienceWorld-v0": ContractSettings(
+    "protege/ScienceWorld-v1": ContractSettings(
         seeds_per_split=1,
         expert_recovers=False,
         random_strings=150,

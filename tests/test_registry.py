@@ -87,3 +87,16 @@ def test_a_broken_plugin_is_reported_by_name_and_the_others_still_load(tmp_path,
         PLUGIN_ERRORS.pop("broken", None)
         gym.registry.pop("protege-test/Copy-v0", None)
         sys.modules.pop("working_plugin_module", None)
+
+
+@pytest.mark.filterwarnings("ignore:.*is out of date:DeprecationWarning")
+@pytest.mark.parametrize("name", ["TextWorld", "ScienceWorld"])
+def test_the_adapters_v0_ids_are_gone_and_gymnasium_names_v1(name):
+    # -v1 moved their rewards to the [0, 1] scale of protege.envs.reward.
+    assert f"protege/{name}-v1" in gym.registry and f"protege/{name}-v0" not in gym.registry
+    with pytest.raises(gym.error.DeprecatedEnv) as error:
+        gym.make(f"protege/{name}-v0")
+    assert str(error.value) == (
+        f"Environment version v0 for `protege/{name}` is deprecated. "
+        f"Please use `protege/{name}-v1` instead."
+    )

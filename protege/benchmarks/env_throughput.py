@@ -143,31 +143,31 @@ SCIENCEWORLD_TASKS = (
 
 
 TW_COOKING = {"recipe": 3, "take": 3, "go": 6, "open": True, "cook": True, "cut": True}
-"""`tw-make tw-cooking --recipe 3 --take 3 --go 6 --open --cook --cut` as TextWorld-v0 settings."""
+"""`tw-make tw-cooking --recipe 3 --take 3 --go 6 --open --cook --cut` as TextWorld-v1 settings."""
 
 ROWS: list[Row] = [
     Row(
         name="textworld-cooking",
         make=lambda: TaskListStepper(
-            "protege/TextWorld-v0",
+            "protege/TextWorld-v1",
             ["tw-cooking-1234"],
             settings={"tw-cooking": TW_COOKING},
             expert_policy=False,  # as before: admissible commands, won and lost only
         ),
         steps_scale=0.05,
         resets=10,
-        description="gymnasium.make('protege/TextWorld-v0'): real TextWorld, tw-cooking seed "
+        description="gymnasium.make('protege/TextWorld-v1'): real TextWorld, tw-cooking seed "
         "1234, " + ", ".join(f"{key}={value}" for key, value in TW_COOKING.items()) + " (6 rooms)",
     ),
     gym_row("household", "protege/Household-v1", anchor="textworld-cooking", split="train"),
     Row(
         name="scienceworld",
         make=lambda: TaskListStepper(
-            "protege/ScienceWorld-v0", [f"{task}-0" for task in SCIENCEWORLD_TASKS]
+            "protege/ScienceWorld-v1", [f"{task}-0" for task in SCIENCEWORLD_TASKS]
         ),
         steps_scale=0.02,
         resets=9,
-        description="gymnasium.make('protege/ScienceWorld-v0'): real ScienceWorld, "
+        description="gymnasium.make('protege/ScienceWorld-v1'): real ScienceWorld, "
         + ", ".join(SCIENCEWORLD_TASKS)
         + " (variation 0)",
     ),

@@ -28,12 +28,14 @@ BUILTIN_ENVS: dict[str, str] = {
     # id: "module:Class"; one line per family.
     # Shop and Household are -v1 since they follow WebShop's reward and ALFWorld's engine
     # string for string (benchmarks/fidelity); Gymnasium points -v0 users to -v1.
+    # TextWorld and ScienceWorld are -v1 since their rewards moved to one [0, 1] scale
+    # (protege.envs.reward).
     "protege/Shop-v1": "protege.envs.shop:ShopEnv",
     "protege/Household-v1": "protege.envs.household:HouseholdEnv",
     "protege/Science-v0": "protege.envs.science:ScienceEnv",
     "protege/Code-v0": "protege.envs.code:CodeEnv",
-    "protege/TextWorld-v0": "protege.envs.textworld:TextWorldEnv",
-    "protege/ScienceWorld-v0": "protege.envs.scienceworld:ScienceWorldEnv",
+    "protege/TextWorld-v1": "protege.envs.textworld:TextWorldEnv",
+    "protege/ScienceWorld-v1": "protege.envs.scienceworld:ScienceWorldEnv",
     "protege/ALFWorld-v0": "protege.envs.alfworld:ALFWorldEnv",
 }
 

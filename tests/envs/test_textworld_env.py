@@ -1,4 +1,5 @@
-"""protege/TextWorld-v0: task ids, splits, the game cache, the contract mapping, error paths.
+"""protege/TextWorld-v1: task ids, splits, the game cache, the contract mapping, the reward
+scale, error paths.
 
 The contract itself (determinism, expert wins and recovers, random strings) runs in
 tests/test_env_contract.py. Games are generated into the shared cache
@@ -10,13 +11,13 @@ from __future__ import annotations
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 
 import gymnasium as gym
 import pytest
 
 import protege  # noqa: F401  registers the environments
-from protege.agents import ExpertAgent, play_episode
 from protege.envs.textworld import env as tw_env
 from protege.envs.textworld import games, unavailable_reason
 from protege.errors import MissingDependencyError, UnknownTaskError
@@ -27,9 +28,9 @@ needs_textworld = pytest.mark.skipif(bool(unavailable_reason()), reason=str(unav
 def test_missing_textworld_is_a_one_line_error_naming_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "textworld", None)  # makes `import textworld` fail
     with pytest.raises(MissingDependencyError) as error:
-        gym.make("protege/TextWorld-v0")
+        gym.make("protege/TextWorld-v1")
     assert str(error.value) == (
-        "`textworld` is not installed for protege/TextWorld-v0; "
+        "`textworld` is not installed for protege/TextWorld-v1; "
         "run: pip install 'protege[textworld]'"
     )
 
@@ -126,23 +127,69 @@ def test_a_failed_generation_leaves_nothing_behind(tmp_path, monkeypatch):
 
 @needs_textworld
 @pytest.mark.slow
-def test_reward_is_the_change_of_points_and_score_is_points_over_max():
-    env = gym.make("protege/TextWorld-v0", split="train", task_type="tw-simple")
-    episode = play_episode(env, ExpertAgent(), seed=3)
+def test_rewards_of_a_won_game_sum_to_one_and_score_is_points_over_max():
+    env = gym.make("protege/TextWorld-v1", split="train", task_type="tw-simple")
     _, info = env.reset(seed=3)
+    max_score = info["max_score"]
+    assert max_score > 1  # balanced rewards: a point per sub-goal
+    assert (info["raw_score"], info["score"]) == (0, 0.0)
+    rewards, terminated = [], False
+    while not terminated:
+        _, reward, terminated, truncated, info = env.step(env.unwrapped.expert_action())
+        assert not truncated
+        rewards.append(reward)
+        assert 0.0 <= info["score"] <= 1.0 and info["max_score"] == max_score
+        assert info["score"] == (1.0 if info["won"] else info["raw_score"] / max_score)
     env.close()
-    assert episode.won and episode.score == 1.0
-    assert info["max_points"] > 1  # balanced rewards: a point per sub-goal
-    assert sum(step.reward for step in episode.steps) == info["max_points"]
-    partial = [step.score for step in episode.steps if 0 < step.score < 1]
-    assert partial, "the score grows by sub-goal, not only at the end"
-    assert info["task_id"].startswith("tw-simple-") and info["goal"]
+    assert info["won"] and info["raw_score"] == max_score and not info["lost"]
+    assert sum(rewards) == pytest.approx(1.0)
+    # the score grows by sub-goal: a point is worth 1 / max_score, not 1 as in -v0
+    assert rewards.count(pytest.approx(1 / max_score)) == max_score
+
+
+def _game_worth_no_points(folder: Path) -> Path:
+    """A one-room game won by opening a box and taking the coin, its quest worth 0 points."""
+    import textworld
+
+    maker = textworld.GameMaker()
+    room = maker.new_room("Kitchen")
+    maker.set_player(room)
+    box = maker.new(type="c", name="box")
+    room.add(box)
+    maker.add_fact("closed", box)
+    coin = maker.new(type="o", name="coin")
+    box.add(coin)
+    with warnings.catch_warnings():  # Jericho warns while TextWorld records the quest
+        warnings.simplefilter("ignore")
+        quest = maker.set_quest_from_commands(["open box", "take coin from box"])
+    quest.reward = 0
+    game = maker.build()
+    assert game.max_score == 0
+    options = textworld.GameOptions()
+    options.path = str(folder / "zero.z8")
+    return Path(textworld.generator.compile_game(game, options))
+
+
+@needs_textworld
+@pytest.mark.slow
+def test_a_game_worth_no_points_scores_zero_until_won_then_one(tmp_path):
+    env = gym.make("protege/TextWorld-v1", split="train")
+    path = _game_worth_no_points(tmp_path)
+    env.unwrapped.game_path = lambda task_id: path  # any train id plays this game
+    _, info = env.reset(options={"task_id": "tw-simple-0"})
+    assert (info["raw_score"], info["max_score"], info["score"]) == (0, 0, 0.0)
+    _, reward, terminated, _, info = env.step("open box")
+    assert (reward, terminated, info["won"], info["score"]) == (0.0, False, False, 0.0)
+    _, reward, terminated, _, info = env.step("take coin from box")
+    assert (reward, terminated, info["won"], info["score"]) == (1.0, True, True, 1.0)
+    assert (info["raw_score"], info["max_score"]) == (0, 0)
+    env.close()
 
 
 @needs_textworld
 @pytest.mark.slow
 def test_options_task_id_picks_the_game_and_unknown_ids_are_refused():
-    env = gym.make("protege/TextWorld-v0", split="valid_seen")
+    env = gym.make("protege/TextWorld-v1", split="valid_seen")
     _, info = env.reset(options={"task_id": "tw-coin_collector-1000001"})
     assert info["task_id"] == "tw-coin_collector-1000001"
     assert info["task_type"] == "tw-coin_collector"
@@ -157,7 +204,7 @@ def test_options_task_id_picks_the_game_and_unknown_ids_are_refused():
 @needs_textworld
 @pytest.mark.slow
 def test_without_expert_policy_steps_skip_quest_tracking_and_there_is_no_expert():
-    env = gym.make("protege/TextWorld-v0", split="valid_seen", expert_policy=False)
+    env = gym.make("protege/TextWorld-v1", split="valid_seen", expert_policy=False)
     _, info = env.reset(options={"task_id": "tw-coin_collector-1000001"})
     assert info["admissible_actions"]
     with pytest.raises(RuntimeError, match="expert_policy=False"):

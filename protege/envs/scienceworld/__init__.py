@@ -1,4 +1,4 @@
-"""The ScienceWorld family: the real ScienceWorld simulator (``protege/ScienceWorld-v0``).
+"""The ScienceWorld family: the real ScienceWorld simulator (``protege/ScienceWorld-v1``).
 
 Needs the optional ``scienceworld`` package (``pip install 'protege[scienceworld]'``) and a Java
 runtime; both are checked only when an environment is made.

@@ -1,4 +1,4 @@
-"""``protege/ScienceWorld-v0``: the real ScienceWorld simulator behind the protege contract.
+"""``protege/ScienceWorld-v1``: the real ScienceWorld simulator behind the protege contract.
 
 Each environment owns one JVM (ScienceWorld's own, started through py4j on first use and
 stopped by :meth:`ScienceWorldEnv.close`). Task ids are ``"<task name>-<variation>"`` (e.g.
@@ -6,13 +6,19 @@ stopped by :meth:`ScienceWorldEnv.close`). Task ids are ``"<task name>-<variatio
 lists (train -> ``train``, dev -> ``valid_seen``, test -> ``valid_unseen``; see
 :data:`~protege.envs.scienceworld.cache.SPLIT_LISTS`).
 
-The mapping to the contract: ``score`` is max(0, ScienceWorld score) / 100, ``won`` means the
-score reached 100, the step reward is the change of that normalised score (so a failed task,
-ScienceWorld's -100, gives back the progress made), ``goal`` is the task description and
-``admissible_actions`` are the simulator's valid actions (hundreds of strings: the
-``max_admissible_actions`` option keeps only the shortest ones, or none). The episode ends when
-the task is completed or failed (a wrong ``focus on``), or at ``max_steps`` (100 by default, the
-usual budget; some gold paths are longer).
+The mapping to the contract: ``won`` means ScienceWorld's score reached 100, ``goal`` is the
+task description and ``admissible_actions`` are the simulator's valid actions (hundreds of
+strings: the ``max_admissible_actions`` option keeps only the shortest ones, or none). The
+episode ends when the task is completed or failed (a wrong ``focus on``), or at ``max_steps``
+(100 by default, the usual budget; some gold paths are longer).
+
+Reward and score are on the adapters' scale (:mod:`protege.envs.reward`): ``score`` is
+ScienceWorld's score / 100 clipped to [0, 1], so a failed task (ScienceWorld's -100) scores 0;
+the step reward is the change of that score, the progress a variation starts with (some start
+at 50) paid with the first applied step, so an episode's rewards sum to its final score and a
+failure's last reward gives back the progress made. ``info["raw_score"]`` is ScienceWorld's
+own score (-100 on failure), ``info["max_score"]`` is 100 and ``info["lost"]`` says the task
+failed. (``-v0`` did not pay the starting progress.)
 """
 
 from __future__ import annotations
@@ -25,16 +31,19 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from protege.envs.core import TextEnv
+from protege.envs.reward import ScoreRewards, normalised_score
 from protege.envs.scienceworld.cache import SPLIT_LISTS, TASK_NAMES, ScienceWorldCache
 from protege.errors import MissingDependencyError, import_optional
 
 MAX_COMMAND_CHARS = 300
 NOTHING_HAPPENS = "Nothing happens."
 _DESCRIPTION_PREFIX = "Task Description:"
+MAX_SCORE = 100
+"""ScienceWorld's score of a completed task; a failed one scores -100."""
 
 
 def unavailable_reason() -> str | None:
-    """Why ``protege/ScienceWorld-v0`` cannot start here (one line), or None when it can."""
+    """Why ``protege/ScienceWorld-v1`` cannot start here (one line), or None when it can."""
     try:
         _import_scienceworld()
     except MissingDependencyError as error:
@@ -43,10 +52,10 @@ def unavailable_reason() -> str | None:
 
 
 def _import_scienceworld() -> Any:
-    scienceworld = import_optional("scienceworld", "scienceworld", "protege/ScienceWorld-v0")
+    scienceworld = import_optional("scienceworld", "scienceworld", "protege/ScienceWorld-v1")
     if shutil.which("java") is None:
         raise MissingDependencyError(
-            "`java` is not installed for protege/ScienceWorld-v0 (its simulator runs on the "
+            "`java` is not installed for protege/ScienceWorld-v1 (its simulator runs on the "
             "JVM); install a Java 11+ runtime, e.g.: apt-get install default-jre-headless"
         )
     return scienceworld
@@ -101,6 +110,7 @@ class ScienceWorldEnv(TextEnv):
         self._description = ""
         self._raw_score = 0
         self._completed = False
+        self._rewards = ScoreRewards()
         self._history: list[str] = []
         self._gold: list[str] | None = None
         self._valid: list[str] | None = None
@@ -172,6 +182,7 @@ class ScienceWorldEnv(TextEnv):
         self._task, self._variation = task, int(variation)
         self._history = []
         self._gold = self.cache.gold_path(task, self._variation, self.simplifications)
+        self._rewards.start()
         observation = self._rebuild_episode(gold=False)
         description = str(self._sim.server.getTaskDescription()).strip()
         self._description = description.removeprefix(_DESCRIPTION_PREFIX).strip()
@@ -186,7 +197,6 @@ class ScienceWorldEnv(TextEnv):
                 0.0,
                 False,
             )
-        before = self.score()
         try:
             observation = str(self._sim.server.step(command)).strip()
         except self._java_error:  # the simulator refused this input; it is still usable
@@ -194,7 +204,7 @@ class ScienceWorldEnv(TextEnv):
         self._history.append(command)
         self._read_progress()
         self._valid = None
-        return observation or NOTHING_HAPPENS, self.score() - before, self._completed
+        return observation or NOTHING_HAPPENS, self._rewards.pay(self.score()), self._completed
 
     def close(self) -> None:
         """Stop this environment's JVM and wait for it to exit."""
@@ -232,10 +242,11 @@ class ScienceWorldEnv(TextEnv):
         return list(self._valid)
 
     def won(self) -> bool:
-        return self._raw_score >= 100
+        return self._raw_score >= MAX_SCORE
 
     def score(self) -> float:
-        return max(0, min(100, self._raw_score)) / 100
+        """ScienceWorld's score / 100 in [0, 1]; a failed task (-100) scores 0."""
+        return normalised_score(self._raw_score, MAX_SCORE, self.won())
 
     def expert_action(self) -> str:
         """The next action of ScienceWorld's gold action sequence, replayed from reset.
@@ -255,4 +266,11 @@ class ScienceWorldEnv(TextEnv):
         return self._gold[index] if index < len(self._gold) else "look around"
 
     def extra_info(self) -> dict[str, Any]:
-        return {"raw_score": self._raw_score, "variation": self._variation}
+        """ScienceWorld's own score (``raw_score``, -100 on failure), its maximum
+        (``max_score``), whether the task failed (``lost``) and the variation."""
+        return {
+            "raw_score": self._raw_score,
+            "max_score": MAX_SCORE,
+            "lost": self._raw_score < 0,
+            "variation": self._variation,
+        }

@@ -1,4 +1,4 @@
-"""The TextWorld family: real TextWorld games generated offline (``protege/TextWorld-v0``).
+"""The TextWorld family: real TextWorld games generated offline (``protege/TextWorld-v1``).
 
 Needs the optional ``textworld`` package (``pip install 'protege[textworld]'``), imported only
 when an environment is made.

@@ -1,4 +1,4 @@
-"""``protege/TextWorld-v0``: real TextWorld games, generated offline, behind the protege contract.
+"""``protege/TextWorld-v1``: real TextWorld games, generated offline, behind the protege contract.
 
 Task ids are ``"<challenge>-<seed>"`` (e.g. ``"tw-cooking-1000003"``): the challenge is the task
 type and the seed is TextWorld's generation seed. Splits draw seeds from disjoint ranges
@@ -6,10 +6,16 @@ type and the seed is TextWorld's generation seed. Splits draw seeds from disjoin
 they have one (see :data:`~protege.envs.textworld.games.UNSEEN_SETTINGS`).
 
 The mapping to the contract: ``admissible_actions`` are TextWorld's admissible commands,
-``won`` is its ``won``, ``score`` is points / max points, the step reward is the change of
-TextWorld's cumulative points, ``goal`` is the game's objective, and the expert plays the first
-of TextWorld's policy commands, a walkthrough recomputed from the current state, so it recovers
+``won`` is its ``won``, ``goal`` is the game's objective, and the expert plays the first of
+TextWorld's policy commands, a walkthrough recomputed from the current state, so it recovers
 after detours (but not from a lost game).
+
+Reward and score are on the adapters' scale (:mod:`protege.envs.reward`): ``score`` is 1.0 once
+won, else TextWorld's points over the game's maximum clipped to [0, 1] (0 for a game whose
+maximum is 0 or unknown); the step reward is the change of that score, so an episode's rewards
+sum to its final score. A lost game keeps its points, as TextWorld's score does.
+``info["raw_score"]`` and ``info["max_score"]`` are TextWorld's points and maximum.
+(``-v0`` paid raw points as reward.)
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from pathlib import Path
 from typing import Any, ClassVar, overload
 
 from protege.envs.core import TextEnv
+from protege.envs.reward import ScoreRewards, normalised_score
 from protege.envs.textworld.games import CHALLENGES, GameCache, challenge_settings
 from protege.errors import MissingDependencyError, import_optional
 
@@ -126,6 +133,7 @@ class TextWorldEnv(TextEnv):
         self._game_path: Path | None = None
         self._state: Any = None
         self._challenge = ""
+        self._rewards = ScoreRewards()
 
     # ----------------------------------------------------------------- tasks
 
@@ -143,7 +151,7 @@ class TextWorldEnv(TextEnv):
         """The compiled game of ``task_id``, generated now if it is not in the cache yet."""
         parsed = parse_task_id(task_id)
         if parsed is None:
-            raise ValueError(f"{task_id!r} is not a TextWorld-v0 task id like 'tw-cooking-12'")
+            raise ValueError(f"{task_id!r} is not a TextWorld task id like 'tw-cooking-12'")
         challenge, seed = parsed
         settings = challenge_settings(challenge, self.split, self.settings_overrides.get(challenge))
         return self.games.path(challenge, settings, seed)
@@ -160,6 +168,7 @@ class TextWorldEnv(TextEnv):
             self._game_path = path
         self._challenge = task_id.rpartition("-")[0]
         self._state = self._engine.reset()
+        self._rewards.start()
         return _observation(self._state.feedback)
 
     def _step(self, action: str) -> tuple[str, float, bool]:
@@ -167,9 +176,8 @@ class TextWorldEnv(TextEnv):
         hint = _reject(command)
         if hint is not None:
             return hint, 0.0, False
-        before = self._points()
         self._state, _, done = self._engine.step(command)
-        return _observation(self._state.feedback), float(self._points() - before), bool(done)
+        return _observation(self._state.feedback), self._rewards.pay(self.score()), bool(done)
 
     def close(self) -> None:
         """Stop the game interpreter."""
@@ -196,33 +204,35 @@ class TextWorldEnv(TextEnv):
         return bool(self._state.won)
 
     def score(self) -> float:
-        max_points = self._state.max_score or 0
-        return min(1.0, max(0.0, self._points() / max_points)) if max_points > 0 else 0.0
+        """1.0 once won, else points over the game's maximum in [0, 1]; 0 when it has none."""
+        return normalised_score(self._raw_score(), self._state.max_score, self.won())
 
     def expert_action(self) -> str:
         """The first of TextWorld's policy commands for the current state; ``look`` when none
         is left (the game is won or lost)."""
         if not self.expert_policy:
             raise RuntimeError(
-                "this TextWorld-v0 environment was made with expert_policy=False, so it has no "
+                "this TextWorld environment was made with expert_policy=False, so it has no "
                 "expert; make it with expert_policy=True (the default)"
             )
         policy = self._state.policy_commands or []
         return str(policy[0]) if policy else "look"
 
     def extra_info(self) -> dict[str, Any]:
+        """TextWorld's own points (``raw_score``), their maximum (``max_score``, 0 when the
+        game has none) and whether the game is lost."""
         return {
-            "points": self._points(),
-            "max_points": int(self._state.max_score or 0),
+            "raw_score": self._raw_score(),
+            "max_score": int(self._state.max_score or 0),
             "lost": bool(self._state.lost),
         }
 
-    def _points(self) -> int:
+    def _raw_score(self) -> int:
         return int(self._state.score or 0)
 
 
 def unavailable_reason() -> str | None:
-    """Why ``protege/TextWorld-v0`` cannot start here (one line), or None when it can."""
+    """Why ``protege/TextWorld-v1`` cannot start here (one line), or None when it can."""
     try:
         _import_textworld()
     except MissingDependencyError as error:
@@ -231,7 +241,7 @@ def unavailable_reason() -> str | None:
 
 
 def _import_textworld() -> Any:
-    return import_optional("textworld", "textworld", "protege/TextWorld-v0")
+    return import_optional("textworld", "textworld", "protege/TextWorld-v1")
 
 
 def _reject(command: str) -> str | None:

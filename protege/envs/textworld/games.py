@@ -30,7 +30,7 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 CHALLENGES: tuple[str, ...] = ("tw-simple", "tw-coin_collector", "tw-treasure_hunter", "tw-cooking")
-"""The TextWorld challenges protege offers; each is a task type of ``protege/TextWorld-v0``."""
+"""The TextWorld challenges protege offers; each is a task type of ``protege/TextWorld-v1``."""
 
 DEFAULT_SETTINGS: dict[str, dict[str, Any]] = {
     # balanced rewards: a point per sub-goal; the detailed goal lists every step.
