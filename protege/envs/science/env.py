@@ -113,7 +113,7 @@ class ScienceEnv(TextEnv):
         return self.task.won()
 
     def score(self) -> float:
-        """Fraction of ordered subgoals completed (0 after a failure)."""
+        """The raw score / 100: weighted ordered subgoals completed (0 after a failure)."""
         return self.task.score()
 
     def expert_action(self) -> str:
@@ -121,5 +121,6 @@ class ScienceEnv(TextEnv):
         return expert_action(self.world, self.task)
 
     def extra_info(self) -> dict[str, Any]:
-        """The variation number, as ScienceWorld's ``variationIdx``."""
-        return {"variation": self.task.variation}
+        """The variation number (ScienceWorld's ``variationIdx``) and ScienceWorld's raw score
+        (-100 after a failure, else 0-100)."""
+        return {"variation": self.task.variation, "raw_score": self.task.raw_score()}
