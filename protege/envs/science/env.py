@@ -55,7 +55,6 @@ class ScienceEnv(TextEnv):
 
     def _reset_task(self, task_id: str) -> str:
         self.world, self.task = make_task(task_id)
-        self._plants = [thing for thing in self.world.things if thing.kind == "plant"]
         self._sinks = sinks(self.world)
         self._settled_version = -1
         self._valid_cache: tuple[int, list[str]] = (-1, [])
@@ -68,7 +67,9 @@ class ScienceEnv(TextEnv):
         physics.sink_tick(world, self._sinks)
         if world.thermal_version != self._settled_version and not physics.heat_tick(world):
             self._settled_version = world.thermal_version
-        biology.growth_tick(world, self._plants)
+        biology.growth_tick(world, [thing for thing in world.things if thing.kind == "plant"])
+        if self.task.tick is not None:
+            self.task.tick(world, self.task)
 
     def _step(self, action: str) -> tuple[str, float, bool]:
         task = self.task

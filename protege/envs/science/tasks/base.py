@@ -44,6 +44,8 @@ class Task:
     data: dict[str, Any] = field(default_factory=dict)
     fail_rule: Callable[[World, Task], str | None] | None = None
     """Returns why the task failed (e.g. a sample in the wrong box), or None."""
+    tick: Callable[[World, Task], None] | None = None
+    """Task-specific dynamics run every tick (pollination, a block sliding)."""
     points: tuple[int, ...] = ()
     """Raw score (0-100) once each ordered subgoal is completed; empty: equal weights."""
     focused: list[Thing] = field(default_factory=list)
