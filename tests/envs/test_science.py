@@ -182,9 +182,9 @@ def test_a_watered_seed_grows_through_its_life_stages() -> None:
     assert seed.name == "apple plant in the reproducing stage"
 
 
-def test_letting_a_plant_pass_a_stage_unfocused_fails_identify_life_stages_1() -> None:
+def test_letting_a_plant_pass_a_stage_unfocused_fails_identify_life_stages_2() -> None:
     env = ScienceEnv()
-    env.reset(options={"task_id": "identify-life-stages-1-0"})
+    env.reset(options={"task_id": "identify-life-stages-2-0"})
     while env.expert_action() != "wait1":  # focus on the seed, plant it, water it
         env.step(env.expert_action())
     assert len(env.task.focused) == 1 and not env.task.failed

@@ -58,6 +58,7 @@ class ScienceEnv(TextEnv):
         self._sinks = sinks(self.world)
         self._settled_version = -1
         self._valid_cache: tuple[int, list[str]] = (-1, [])
+        self._choices: list[str] = []
         self.task.update(self.world)
         return f"{self.task.goal}\n\n{describe_room(self.world)}"
 
@@ -76,7 +77,14 @@ class ScienceEnv(TextEnv):
         if task.failed or task.won():
             return "The task is over; call reset() to start a new one.", 0.0, True
         before = task.score()
+        choices, self._choices = self._choices, []
+        answer = action.strip()
+        if choices and answer.isdigit() and int(answer) < len(choices):
+            action = choices[int(answer)]  # the number answers ScienceWorld's ambiguity prompt
         outcome = actions.apply(self.world, action, task.goal)
+        self._choices = outcome.choices
+        if outcome.reset:  # "reset task": the same variation from its first state
+            return self._reset_task(self.task_id or ""), -before, False
         text = outcome.text
         if outcome.focus is not None:
             text = task.focus(outcome.focus)

@@ -373,9 +373,9 @@ STRATEGIES: dict[str, Callable[[World, Task], str]] = {
     "find-animal": _classify,
     "lifespan-longest-lived": _lifespan,
     "lifespan-shortest-lived": _lifespan,
-    "identify-life-stages-2": _stages,
+    "identify-life-stages-1": _stages,
     "grow-plant": _grow,
-    "identify-life-stages-1": _plant_stages,
+    "identify-life-stages-2": _plant_stages,
     "chemistry-mix-paint-secondary-color": _paint,
 }
 

@@ -12,7 +12,7 @@ import math
 
 from protege.envs.science.world import Thing, World
 
-SPEED_SCALE = 12.0
+SPEED_SCALE = 25.0
 """Percent of the plane per tick for a net pull of 1 (a frictionless vertical drop)."""
 MIN_PULL = 0.05
 """The net pull never goes below this, so every block reaches the bottom."""

@@ -78,7 +78,7 @@ MATERIALS: dict[str, Material] = {
             f"gaseous unknown substance {letter}",
         )
         for letter, point in zip(
-            "BCDEFGHIJKLM", (45, 62, 84, 110, 135, 151, 178, 203, 96, 74, 129, 57)
+            "BCDEFGHIJKLM", (45, 62, 84, 110, 135, 151, 178, 203, 96, 74, 129, 57), strict=True
         )
     },
 }
