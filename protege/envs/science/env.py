@@ -1,4 +1,4 @@
-"""``protege/Science-v0``: ScienceWorld-like experiments as a :class:`~protege.envs.core.TextEnv`.
+"""``protege/Science-v1``: ScienceWorld-like experiments as a :class:`~protege.envs.core.TextEnv`.
 
 One episode is one variation of one task type. Each command takes one tick of simulated time
 (``wait`` takes ten, stopping early once the task is decided); after every tick heat flows,
