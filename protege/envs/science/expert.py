@@ -319,7 +319,8 @@ def _paint(world: World, task: Task) -> str:
         if not thing.container or not thing.is_open or thing.kind == "inventory":
             continue
         materials = {item.material for item in thing.contents if item.kind == "substance"}
-        if materials == wanted and len(thing.contents) == len(wanted):
+        parts = [item for item in thing.contents if item.kind in ("substance", "item")]
+        if materials == wanted and len(parts) == len(wanted):
             return reveal(world, thing) or f"mix {world.ref(thing)}"
         if len(materials) == 1 and materials <= wanted:
             started.append(thing)
