@@ -57,7 +57,7 @@ SETTINGS: dict[str, ContractSettings] = {
     # Household: episodes take milliseconds, so check more seeds than the default.
     "protege/Household-v1": ContractSettings(seeds_per_split=20),
     # Science: a wrong "focus on" ends the task by design, so detours never focus.
-    "protege/Science-v0": ContractSettings(
+    "protege/Science-v1": ContractSettings(
         seeds_per_split=20, detour_allowed=lambda action: not action.startswith("focus on")
     ),
     # Code: detours never submit (that ends the task). The sandbox is Docker where the engine

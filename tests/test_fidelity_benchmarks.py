@@ -1,8 +1,9 @@
 """benchmarks/fidelity: each script runs and meets its target where the real engine is here.
 
 The Household script needs ``alfworld`` (and the ``fast_downward`` it brings); the Shop script
-needs a WebShop checkout, named by ``PROTEGE_WEBSHOP``, and ``thefuzz``. Neither is vendored,
-so each test skips with the reason when its engine is missing.
+needs a WebShop checkout, named by ``PROTEGE_WEBSHOP``, and ``thefuzz``; the Science script needs
+``scienceworld`` and Java. None is vendored, so each test skips with the reason when its engine
+is missing.
 """
 
 from __future__ import annotations
@@ -60,3 +61,18 @@ def test_shop_reward_agrees_with_webshop_on_expert_and_99_percent_of_random(tmp_
     assert rows["expert"]["equal"] == rows["expert"]["purchases"]
     random = [row for kind, row in rows.items() if kind != "expert"]
     assert sum(row["equal"] for row in random) >= 0.99 * sum(row["purchases"] for row in random)
+
+
+@pytest.mark.slow
+def test_science_covers_scienceworlds_30_tasks_and_templates(tmp_path: Path) -> None:
+    from protege.envs.scienceworld import unavailable_reason
+
+    if unavailable_reason():
+        pytest.skip(str(unavailable_reason()))
+    science = _load("science")
+    assert science.main(["--json", str(tmp_path / "science.json")]) == 0
+    result = json.loads((tmp_path / "science.json").read_text())
+    summary = result["summary"]
+    assert summary["covered"] == summary["scienceworld_tasks"] == 30
+    assert summary["templates_equal"] == summary["templates_real"] == 26
+    assert all(task["protege_expert_score"] == 100 for task in result["tasks"])

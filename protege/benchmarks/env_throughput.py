@@ -139,7 +139,7 @@ SCIENCEWORLD_TASKS = (
     "identify-life-stages-2",
     "grow-plant",
 )
-"""ScienceWorld tasks that Science-v0 also has; each reset loads the next one."""
+"""ScienceWorld tasks that Science-v1 also has; each reset loads the next one."""
 
 
 TW_COOKING = {"recipe": 3, "take": 3, "go": 6, "open": True, "cook": True, "cut": True}
@@ -171,7 +171,7 @@ ROWS: list[Row] = [
         + ", ".join(SCIENCEWORLD_TASKS)
         + " (variation 0)",
     ),
-    gym_row("science", "protege/Science-v0", anchor="scienceworld", split="train"),
+    gym_row("science", "protege/Science-v1", anchor="scienceworld", split="train"),
     Row(
         name="shop",
         make=lambda: ShopStepper("protege/Shop-v1", split="train"),

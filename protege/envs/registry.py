@@ -27,12 +27,12 @@ ENTRY_POINT_GROUP = "protege.envs"
 BUILTIN_ENVS: dict[str, str] = {
     # id: "module:Class"; one line per family.
     # Shop and Household are -v1 since they follow WebShop's reward and ALFWorld's engine
-    # string for string (benchmarks/fidelity); Gymnasium points -v0 users to -v1.
-    # TextWorld and ScienceWorld are -v1 since their rewards moved to one [0, 1] scale
-    # (protege.envs.reward).
+    # string for string (benchmarks/fidelity); Science is -v1 since it has ScienceWorld's 30
+    # task types and scores; TextWorld and ScienceWorld are -v1 since their rewards moved to
+    # one [0, 1] scale (protege.envs.reward). Gymnasium points -v0 users to -v1.
     "protege/Shop-v1": "protege.envs.shop:ShopEnv",
     "protege/Household-v1": "protege.envs.household:HouseholdEnv",
-    "protege/Science-v0": "protege.envs.science:ScienceEnv",
+    "protege/Science-v1": "protege.envs.science:ScienceEnv",
     "protege/Code-v0": "protege.envs.code:CodeEnv",
     "protege/TextWorld-v1": "protege.envs.textworld:TextWorldEnv",
     "protege/ScienceWorld-v1": "protege.envs.scienceworld:ScienceWorldEnv",

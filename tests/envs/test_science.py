@@ -1,4 +1,4 @@
-"""Science-v0: physics, circuits, biology, parser, focus semantics, scoring and splits."""
+"""Science-v1: physics, circuits, biology, parser, focus semantics, scoring and splits."""
 
 from __future__ import annotations
 
@@ -182,9 +182,9 @@ def test_a_watered_seed_grows_through_its_life_stages() -> None:
     assert seed.name == "apple plant in the reproducing stage"
 
 
-def test_letting_a_plant_pass_a_stage_unfocused_fails_identify_life_stages_1() -> None:
+def test_letting_a_plant_pass_a_stage_unfocused_fails_identify_life_stages_2() -> None:
     env = ScienceEnv()
-    env.reset(options={"task_id": "identify-life-stages-1-0"})
+    env.reset(options={"task_id": "identify-life-stages-2-0"})
     while env.expert_action() != "wait1":  # focus on the seed, plant it, water it
         env.step(env.expert_action())
     assert len(env.task.focused) == 1 and not env.task.failed
@@ -246,7 +246,10 @@ def test_every_admissible_action_parses_and_applies() -> None:
 
 def test_the_room_is_described_like_scienceworld() -> None:
     observation, _info = ScienceEnv().reset(options={"task_id": "boil-0"})
-    assert observation.startswith("Your task is to boil water. First, focus on the substance.")
+    assert observation.startswith(
+        "Your task is to boil water. For compounds without a boiling point, combusting the "
+        "substance is also acceptable. First, focus on the substance."
+    )
     assert "This room is called the workshop. In it, you see: \n\tthe agent\n" in observation
     assert "You also see:\n\tA door to the hallway (that is closed)" in observation
 
@@ -256,13 +259,14 @@ def test_focusing_on_the_wrong_thing_fails_the_task() -> None:
     env.reset(options={"task_id": "lifespan-longest-lived-0"})
     while env.world.agent_room != "outside":
         env.step(env.expert_action())
-    answer = env.task.data["answer"]
+    answer = env.task.data["answers"][0]
     wrong = next(
         t for t in env.world.rooms["outside"].contents if t.kind == "animal" and t is not answer
     )
     observation, reward, terminated, truncated, info = env.step(f"focus on {wrong.name}")
     assert terminated and not truncated and info["score"] == 0.0 and not info["won"]
-    assert reward == -0.5  # the score was 1/2 (in the right place), now 0
+    assert reward == -0.35  # the score was 35 (in the right place, as ScienceWorld), now 0
+    assert info["raw_score"] == -100  # ScienceWorld's failure score
     assert "The task has failed." in observation
 
 
@@ -273,9 +277,10 @@ def test_a_sample_in_the_wrong_box_fails_the_conductivity_task() -> None:
     wrong = next(box for box in env.task.data["boxes"] if box is not right)
     while env.task.progress < 2:  # focused and tested in a circuit
         env.step(env.expert_action())
-    assert env.world.agent_room == "workshop" and env.task.score() == pytest.approx(2 / 3)
+    assert env.world.agent_room == "workshop" and env.task.score() == pytest.approx(0.85)
     observation, reward, terminated, _, info = env.step(f"move {sample.name} to {wrong.name}")
-    assert terminated and info["score"] == 0.0 and reward == pytest.approx(-2 / 3)
+    assert terminated and info["score"] == 0.0 and reward == pytest.approx(-0.85)
+    assert info["raw_score"] == -100
     assert f"The {sample.name} was put in the wrong box ({wrong.name})." in observation
 
 
@@ -290,7 +295,7 @@ def test_score_climbs_by_ordered_subgoals_and_reward_is_the_delta() -> None:
         rewards.append(reward)
         done = terminated or truncated
     assert info["won"] and scores[-1] == 1.0
-    assert sorted(set(scores)) == pytest.approx([0, 1 / 3, 2 / 3, 1])
+    assert sorted(set(scores)) == pytest.approx([0, 0.7, 0.75, 1])  # boil's uneven points
     assert sum(rewards) == pytest.approx(1.0)
 
 
@@ -337,7 +342,7 @@ def test_worlds_are_identical_in_another_process() -> None:
 
 
 def test_registered_and_filterable_by_task_type() -> None:
-    env = gym.make("protege/Science-v0", split="valid_seen", task_type="grow-plant")
+    env = gym.make("protege/Science-v1", split="valid_seen", task_type="grow-plant")
     _, info = env.reset(seed=3)
     assert info["task_type"] == "grow-plant" and info["task_id"] in task_ids("valid_seen")
     assert env.unwrapped.max_steps == 100

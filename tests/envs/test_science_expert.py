@@ -1,4 +1,4 @@
-"""Science-v0's expert wins every variation of every split, also after random detours.
+"""Science-v1's expert wins every variation of every split, also after random detours.
 
 A detour is 10 random admissible actions that are not ``focus on ...``: a wrong focus ends the
 task by design. A detour can still end a task on purpose (a sample put into the wrong answer

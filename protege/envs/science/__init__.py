@@ -1,4 +1,4 @@
-"""ScienceWorld-like experiments (``protege/Science-v0``): a small simulator and its tasks.
+"""ScienceWorld-like experiments (``protege/Science-v1``): a small simulator and its tasks.
 
 Modules: :mod:`~.world` (things, rooms, doors, references), :mod:`~.physics` (heat, states of
 matter, sinks), :mod:`~.electricity` (circuits), :mod:`~.biology` (life stages, plant growth),

@@ -1,20 +1,24 @@
 """ScienceWorld's action templates: parsing a command, applying it, and listing valid commands.
 
-Commands are lower-cased and matched against the templates of :data:`TEMPLATES` (with the
-usual synonyms: ``get``/``take`` for ``pick up``, ``put X in Y`` for ``move``, ``look`` for
-``look around``). Objects are named by the references of :meth:`World.visible`. A command that
-matches no template or names nothing visible is answered with a hint and takes no time; every
-other command takes one tick (``wait`` takes ten). ``focus on X`` is only parsed here: the task
-decides what focusing means.
+Commands are lower-cased and matched against the templates of :data:`TEMPLATES` (ScienceWorld's
+26, with the usual synonyms: ``get``/``take`` for ``pick up``, ``put X in Y`` for ``move``,
+``look`` for ``look around``, ``go to X`` for ``go X``). Objects are named as ScienceWorld names
+them (:meth:`World.candidates`: ``thermometer in inventory``, ``substance in metal pot``). A
+phrase that fits several things gets ScienceWorld's numbered prompt; the agent answers with the
+number (:attr:`Outcome.choices`). A command that matches no template or names nothing visible is
+answered with a hint and takes no time; every other command takes one tick (``wait`` takes ten).
+``focus on X`` is only parsed here: the task decides what focusing means.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from protege.envs.science import electricity
-from protege.envs.science.physics import MATERIALS, make_substance, set_temperature
+from protege.envs.science.forces import put_on_plane, start_stopwatch
+from protege.envs.science.mixing import mix
+from protege.envs.science.physics import set_temperature
 from protege.envs.science.text import (
     contents_phrase,
     describe_inventory,
@@ -29,8 +33,11 @@ TEMPLATES: tuple[str, ...] = (
     "connect OBJ to OBJ",
     "deactivate OBJ",
     "disconnect OBJ",
+    "dunk OBJ in OBJ",
+    "eat OBJ",
+    "flush OBJ",
     "focus on OBJ",
-    "go to LOC",
+    "go OBJ",
     "inventory",
     "look around",
     "look at OBJ",
@@ -42,6 +49,7 @@ TEMPLATES: tuple[str, ...] = (
     "pour OBJ in OBJ",
     "put down OBJ",
     "read OBJ",
+    "reset task",
     "task",
     "use OBJ on OBJ",
     "wait",
@@ -49,12 +57,10 @@ TEMPLATES: tuple[str, ...] = (
 )
 WAIT_TICKS = 10
 UNKNOWN = "No known action matches that input. Valid templates: " + ", ".join(TEMPLATES) + "."
-
-PAINT_MIXES: dict[frozenset[str], str] = {
-    frozenset({"red paint", "yellow paint"}): "orange paint",
-    frozenset({"blue paint", "yellow paint"}): "green paint",
-    frozenset({"red paint", "blue paint"}): "violet paint",
-}
+AMBIGUOUS = (
+    "Ambiguous request: Please enter the number for the action you intended (or blank to cancel):"
+)
+EDIBLE = frozenset({"apple", "orange", "peach", "banana", "avocado", "lemon", "pea pod"})
 
 _SIMPLE = {
     "look around": "look",
@@ -63,6 +69,7 @@ _SIMPLE = {
     "inventory": "inventory",
     "i": "inventory",
     "task": "task",
+    "reset task": "reset",
     "wait": "wait",
     "wait1": "wait1",
     "wait 1": "wait1",
@@ -81,12 +88,15 @@ _ONE_ARGUMENT = (
     (re.compile(r"^disconnect (.+)$"), "disconnect"),
     (re.compile(r"^mix (.+)$"), "mix"),
     (re.compile(r"^read (.+)$"), "read"),
+    (re.compile(r"^eat (.+)$"), "eat"),
+    (re.compile(r"^flush (.+)$"), "flush"),
 )
 _TWO_ARGUMENTS = (
     (re.compile(r"^(?:move|put|place) (.+)$"), "move", (" to ", " in ", " into ", " on ")),
     (re.compile(r"^pour (.+)$"), "pour", (" in ", " into ", " on ")),
     (re.compile(r"^connect (.+)$"), "connect", (" to ",)),
     (re.compile(r"^use (.+)$"), "use", (" on ",)),
+    (re.compile(r"^dunk (.+)$"), "dunk", (" in ", " into ")),
 )
 
 
@@ -97,6 +107,10 @@ class Outcome:
     text: str
     ticks: int = 1
     focus: Thing | None = None
+    choices: list[str] = field(default_factory=list)
+    """After an ambiguous command: the commands the numbers 0, 1, ... stand for."""
+    reset: bool = False
+    """``reset task``: the environment rebuilds the task's world."""
 
 
 def normalize(command: str) -> str:
@@ -120,20 +134,45 @@ def _terminal(world: World, phrase: str) -> tuple[Thing, str] | None:
     return thing, thing.terminals[0]
 
 
-def _split(world: World, rest: str, separators: tuple[str, ...], verb: str) -> tuple | None:
-    """Split ``rest`` at a separator so that both sides name visible things."""
+def _split(
+    world: World, rest: str, separators: tuple[str, ...], verb: str
+) -> tuple[list, list, str] | None:
+    """Split ``rest`` at a separator so that both sides name visible things: the candidates
+    for each side and the separator."""
     for separator in separators:
         start = rest.find(separator)
         while start != -1:
             left, right = rest[:start], rest[start + len(separator) :]
             if verb == "connect":
                 first, second = _terminal(world, left), _terminal(world, right)
+                if first is not None and second is not None:
+                    return [first], [second], separator
             else:
-                first, second = world.resolve(left), world.resolve(right)
-            if first is not None and second is not None:
-                return first, second
+                firsts, seconds = world.candidates(left), world.candidates(right)
+                if firsts and seconds:
+                    return firsts, seconds, separator
             start = rest.find(separator, start + 1)
     return None
+
+
+def locator(world: World, thing: Thing) -> str:
+    """A thing's name and where it is, as ScienceWorld's prompt lists it:
+    ``apple seed (in seed jar, in inventory, in agent, in greenhouse)``."""
+    places = []
+    current = thing.parent
+    while current is not None:
+        if current.kind == "inventory":
+            places += ["inventory", "agent", world.agent_room]
+            break
+        places.append(current.name)
+        current = current.parent
+    return f"{thing.name} ({', '.join(f'in {place}' for place in places)})"
+
+
+def _ambiguous(world: World, options: list[tuple[str, str]]) -> Outcome:
+    """The numbered prompt; ``options`` pairs each listed line with the command it stands for."""
+    lines = [f"{index}:\t{line}" for index, (line, _) in enumerate(options)]
+    return Outcome("\n".join([AMBIGUOUS, *lines]), 0, choices=[c for _, c in options])
 
 
 def apply(world: World, command: str, goal: str) -> Outcome:
@@ -146,6 +185,8 @@ def apply(world: World, command: str, goal: str) -> Outcome:
         return Outcome(describe_inventory(world))
     if simple == "task":
         return Outcome(goal)
+    if simple == "reset":
+        return Outcome("", 0, reset=True)
     if simple == "wait":
         return Outcome("You decide to wait for 10 iterations.", WAIT_TICKS)
     if simple == "wait1":
@@ -160,18 +201,38 @@ def apply(world: World, command: str, goal: str) -> Outcome:
             return _door_action(world, verb, room)
         if verb == "go":
             return Outcome(f"You can't go to {phrase} from here.", 0)
-        thing = world.resolve(phrase)
-        if thing is None:
+        found = world.candidates(phrase)
+        if not found:
             return Outcome(f"There is no {phrase} here. Try 'look around'.", 0)
-        return _ONE[verb](world, thing)
+        if len(found) > 1:
+            typed = text[: match.start(1)]
+            return _ambiguous(
+                world, [(typed + locator(world, t), typed + world.ref(t)) for t in found]
+            )
+        return _ONE[verb](world, found[0])
     for pattern, verb, separators in _TWO_ARGUMENTS:
         match = pattern.match(text)
         if match is None:
             continue
-        pair = _split(world, match.group(1), separators, verb)
-        if pair is None:
+        split = _split(world, match.group(1), separators, verb)
+        if split is None:
             return Outcome(f"I don't see both of those here: {match.group(1)}.", 0)
-        return _TWO[verb](world, *pair)
+        firsts, seconds, separator = split
+        if len(firsts) * len(seconds) > 1:
+            typed = text[: match.start(1)]
+            return _ambiguous(
+                world,
+                [
+                    (
+                        f"{typed}{locator(world, a)}{separator}{locator(world, b)}",
+                        f"{typed}{world.ref(a)}{separator}{world.ref(b)}",
+                    )
+                    for a in firsts
+                    for b in seconds
+                    if a is not b
+                ],
+            )
+        return _TWO[verb](world, firsts[0], seconds[0])
     return Outcome(UNKNOWN, 0)
 
 
@@ -245,6 +306,8 @@ def _activate(world: World, thing: Thing, value: bool = True) -> Outcome:
     if thing.active == value:
         return Outcome(f"The {thing.name} is already {'on' if value else 'off'}.")
     thing.active = value
+    if value and thing.name == "stopwatch":
+        start_stopwatch(world, thing)
     world.version += 1
     world.thermal_version += 1
     return Outcome(f"The {thing.name} is now {'activated' if value else 'deactivated'}.")
@@ -258,22 +321,28 @@ def _disconnect(world: World, thing: Thing) -> Outcome:
 
 
 def _mix(world: World, thing: Thing) -> Outcome:
-    substances = [item for item in thing.contents if item.kind == "substance"]
-    if not thing.container or len(substances) < 2:
+    if not thing.container:
         return Outcome(f"There is nothing to mix in the {thing.name}.")
-    materials = frozenset(item.material for item in substances if item.material)
-    if not all(MATERIALS[m].liquid.endswith("paint") for m in materials):
-        return Outcome("You mix the substances, but nothing happens.")
-    product = PAINT_MIXES.get(materials, "brown paint" if len(materials) > 1 else min(materials))
-    temperature = sum(item.temperature for item in substances) / len(substances)
-    for item in substances:
-        world.remove(item)
-    world.add(make_substance(product, temperature), thing)
-    return Outcome(f"The {thing.name} now contains {product}.")
+    return Outcome(mix(world, thing))
 
 
 def _read(world: World, thing: Thing) -> Outcome:
     return Outcome(thing.readable or f"There is nothing written on the {thing.name}.")
+
+
+def _eat(world: World, thing: Thing) -> Outcome:
+    if thing.name not in EDIBLE:
+        return Outcome(f"The {thing.name} is not edible.")
+    world.remove(thing)
+    return Outcome(f"You eat the {thing.name}.")
+
+
+def _flush(world: World, thing: Thing) -> Outcome:
+    if thing.name != "toilet":
+        return Outcome(f"The {thing.name} can't be flushed.")
+    for item in list(thing.contents):
+        world.remove(item)
+    return Outcome("The toilet flushes.")
 
 
 def _focus(world: World, thing: Thing) -> Outcome:
@@ -293,6 +362,8 @@ _ONE = {
     "disconnect": _disconnect,
     "mix": _mix,
     "read": _read,
+    "eat": _eat,
+    "flush": _flush,
 }
 
 
@@ -310,7 +381,15 @@ def _move(world: World, thing: Thing, target: Thing) -> Outcome:
         return Outcome(f"The {thing.name} is already in the {target.name}.")
     world.move(thing, target)
     _merge(world, target)
+    if target.angle is not None:
+        put_on_plane(world, thing)
     return Outcome(f"You move the {thing.name} to the {target.name}.")
+
+
+def _dunk(world: World, thing: Thing, target: Thing) -> Outcome:
+    if not any(item.is_fluid() for item in target.contents):
+        return Outcome(f"There is no liquid in the {target.name} to dunk the {thing.name} in.")
+    return _move(world, thing, target)
 
 
 def _pour(world: World, source: Thing, target: Thing) -> Outcome:
@@ -370,4 +449,4 @@ def _use(world: World, tool: Thing, target: Thing) -> Outcome:
     return Outcome(f"Using the {tool.name} on the {target.name} does nothing.")
 
 
-_TWO = {"move": _move, "pour": _pour, "connect": _connect, "use": _use}
+_TWO = {"move": _move, "pour": _pour, "connect": _connect, "use": _use, "dunk": _dunk}

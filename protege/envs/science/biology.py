@@ -98,3 +98,59 @@ def growth_tick(world: World, plants: list[Thing]) -> None:
             plant.stage = stage
             plant.name = plant_name(plant.species or "plant", stage)
             world.version += 1
+
+
+# ---------------------------------------------------------------------- pollination
+
+POLLINATION_TICKS = 3
+"""Ticks a reproducing plant must be pollinated before it bears fruit (or seeds)."""
+FRUITS: dict[str, str] = {"pea": "pea pod"}
+"""A species' fruit, where it is not named as the species."""
+TRAIT_STAGE = 2
+"""From this life stage on, a genetics plant shows its trait on ``look at``."""
+
+
+def fruit_name(species: str) -> str:
+    """What a species' fruit is called (``apple``, ``pea pod``)."""
+    return FRUITS.get(species, species)
+
+
+def pollinated(world: World, plant: Thing) -> bool:
+    """Whether bees can carry pollen to a reproducing plant: an open bee hive in its room and
+    another reproducing plant of its species there."""
+    if plant.stage != len(PLANT_STAGES) - 1 or plant.parent is None:
+        return False
+    room = world.room_of(plant)
+    hive_open = any(
+        thing.name == "bee hive" and thing.is_open and world.room_of(thing) == room
+        for thing in world.things
+    )
+    if not hive_open:
+        return False
+    return any(
+        other is not plant
+        and other.kind == "plant"
+        and other.species == plant.species
+        and other.stage == plant.stage
+        and world.room_of(other) == room
+        for other in world.things
+    )
+
+
+def pollination_tick(world: World, plants: list[Thing], dominant: str | None = None) -> None:
+    """Pollinated plants count up; after :data:`POLLINATION_TICKS` each bears one fruit, or,
+    for the genetics tasks (plants with a trait), one seed showing the ``dominant`` trait, in
+    its pot."""
+    ripe = STAGE_GROWTH[-1] + POLLINATION_TICKS
+    for plant in plants:
+        if plant.growth >= ripe or not pollinated(world, plant):
+            continue
+        plant.growth += 1
+        if plant.growth < ripe or plant.parent is None:
+            continue
+        if plant.trait is None:
+            world.add(Thing(fruit_name(plant.species or "plant"), kind="item"), plant.parent)
+        else:
+            seed = make_plant(plant.species or "plant")
+            seed.trait = dominant
+            world.add(seed, plant.parent)

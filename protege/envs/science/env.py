@@ -1,4 +1,4 @@
-"""``protege/Science-v0``: ScienceWorld-like experiments as a :class:`~protege.envs.core.TextEnv`.
+"""``protege/Science-v1``: ScienceWorld-like experiments as a :class:`~protege.envs.core.TextEnv`.
 
 One episode is one variation of one task type. Each command takes one tick of simulated time
 (``wait`` takes ten, stopping early once the task is decided); after every tick heat flows,
@@ -55,10 +55,10 @@ class ScienceEnv(TextEnv):
 
     def _reset_task(self, task_id: str) -> str:
         self.world, self.task = make_task(task_id)
-        self._plants = [thing for thing in self.world.things if thing.kind == "plant"]
         self._sinks = sinks(self.world)
         self._settled_version = -1
         self._valid_cache: tuple[int, list[str]] = (-1, [])
+        self._choices: list[str] = []
         self.task.update(self.world)
         return f"{self.task.goal}\n\n{describe_room(self.world)}"
 
@@ -68,14 +68,23 @@ class ScienceEnv(TextEnv):
         physics.sink_tick(world, self._sinks)
         if world.thermal_version != self._settled_version and not physics.heat_tick(world):
             self._settled_version = world.thermal_version
-        biology.growth_tick(world, self._plants)
+        biology.growth_tick(world, [thing for thing in world.things if thing.kind == "plant"])
+        if self.task.tick is not None:
+            self.task.tick(world, self.task)
 
     def _step(self, action: str) -> tuple[str, float, bool]:
         task = self.task
         if task.failed or task.won():
             return "The task is over; call reset() to start a new one.", 0.0, True
         before = task.score()
+        choices, self._choices = self._choices, []
+        answer = action.strip()
+        if choices and answer.isdigit() and int(answer) < len(choices):
+            action = choices[int(answer)]  # the number answers ScienceWorld's ambiguity prompt
         outcome = actions.apply(self.world, action, task.goal)
+        self._choices = outcome.choices
+        if outcome.reset:  # "reset task": the same variation from its first state
+            return self._reset_task(self.task_id or ""), -before, False
         text = outcome.text
         if outcome.focus is not None:
             text = task.focus(outcome.focus)
@@ -113,7 +122,7 @@ class ScienceEnv(TextEnv):
         return self.task.won()
 
     def score(self) -> float:
-        """Fraction of ordered subgoals completed (0 after a failure)."""
+        """The raw score / 100: weighted ordered subgoals completed (0 after a failure)."""
         return self.task.score()
 
     def expert_action(self) -> str:
@@ -121,5 +130,6 @@ class ScienceEnv(TextEnv):
         return expert_action(self.world, self.task)
 
     def extra_info(self) -> dict[str, Any]:
-        """The variation number, as ScienceWorld's ``variationIdx``."""
-        return {"variation": self.task.variation}
+        """The variation number (ScienceWorld's ``variationIdx``) and ScienceWorld's raw score
+        (-100 after a failure, else 0-100)."""
+        return {"variation": self.task.variation, "raw_score": self.task.raw_score()}

@@ -263,7 +263,7 @@ def _classify(world: World, task: Task) -> str:
 def _lifespan(world: World, task: Task) -> str:
     if task.progress == 0:
         return navigate(world, task.data["room"])
-    return focus_on(world, task.data["answer"])
+    return focus_on(world, task.data["answers"][len(task.focused)])
 
 
 def _stages(world: World, task: Task) -> str:
@@ -309,8 +309,8 @@ def _tend(world: World, seed: Thing, waiting: str = "wait") -> str:
 
 
 def _paint(world: World, task: Task) -> str:
-    target: str = task.data["target"]
-    wanted = set(task.data["recipe"])
+    target, recipe = task.data["steps"][len(task.focused)]
+    wanted = set(recipe)
     product = [t for t in world.things if t.material == target]
     if product:
         return focus_on(world, product[0])
@@ -319,7 +319,8 @@ def _paint(world: World, task: Task) -> str:
         if not thing.container or not thing.is_open or thing.kind == "inventory":
             continue
         materials = {item.material for item in thing.contents if item.kind == "substance"}
-        if materials == wanted:
+        parts = [item for item in thing.contents if item.kind in ("substance", "item")]
+        if materials == wanted and len(parts) == len(wanted):
             return reveal(world, thing) or f"mix {world.ref(thing)}"
         if len(materials) == 1 and materials <= wanted:
             started.append(thing)
@@ -357,14 +358,129 @@ def _add_paint(world: World, paint: Thing, vessel: Thing) -> str:
     return f"move {world.ref(paint)} to {world.ref(vessel)}"
 
 
+def _recipe(world: World, task: Task) -> str:
+    """Read the recipe, gather the dry ingredients in the cup, fill it at a sink, mix, focus."""
+    target: str = task.data["target"]
+    product = [t for t in world.things if t.name == target]
+    if product:
+        return focus_on(world, product[0])
+    cup = next(t for t in world.things if t.name == "ceramic cup")
+    have = {item.material or item.name for item in cup.contents}
+    for part in task.data["parts"]:
+        if part in have or part == "water":
+            continue
+        thing = next(t for t in world.things if (t.material or t.name) == part)
+        if thing.kind == "substance":  # paint: pour its cup into the ceramic cup
+            action = fetch(world, cup) or reveal(world, thing)
+            return action or f"pour {world.ref(thing.parent)} in {world.ref(cup)}"
+        return (
+            fetch(world, cup)
+            or fetch(world, thing)
+            or f"move {world.ref(thing)} to {world.ref(cup)}"
+        )
+    if "water" in task.data["parts"] and "water" not in have:
+        sink = nearest(world, [t for t in world.things if t.name == "sink"])
+        assert sink is not None
+        if cup.parent is not sink:
+            return deliver(world, cup, sink, direct=True) or FALLBACK
+        return reveal(world, sink) or (
+            f"activate {world.ref(sink)}" if not sink.active else "wait1"
+        )
+    sink = cup.parent if cup.parent is not None and cup.parent.name == "sink" else None
+    if sink is not None and sink.active:
+        return f"deactivate {world.ref(sink)}"
+    return reveal(world, cup) or f"mix {world.ref(cup)}"
+
+
+def _tend_all(world: World, seeds: list[Thing], waiting: str = "wait1") -> str | None:
+    """Plant every seed in its own pot of soil and keep the pots in a running sink; None when
+    they are all planted and watered."""
+    for seed in seeds:
+        if soil_and_water(seed.parent)[0] is None:
+            pots = [
+                t
+                for t in world.things
+                if soil_and_water(t)[0] is not None
+                and not any(i.kind == "plant" for i in t.contents)
+            ]
+            pot = nearest(world, pots)
+            return (deliver(world, seed, pot, direct=True) if pot else None) or FALLBACK
+    for seed in seeds:
+        if seed.stage < 3:
+            action = _tend(world, seed, waiting)
+            if action != waiting:
+                return action
+    return None
+
+
+def _fruit(world: World, task: Task) -> str:
+    fruit = [t for t in world.things if t.name == task.data["fruit"] and t.kind == "item"]
+    if fruit:
+        return focus_on(world, fruit[0])
+    seeds: list[Thing] = task.data["seeds"]
+    action = _tend_all(world, seeds)
+    if action is not None:
+        return action
+    if all(seed.stage == 3 for seed in seeds):
+        hive: Thing = task.data["hive"]
+        if not hive.is_open:
+            return reveal(world, hive) or f"open {world.ref(hive)}"
+    return "wait1"
+
+
+def _genetics(world: World, task: Task) -> str:
+    parents: list[Thing] = task.data["seeds"]
+    children: list[Thing] = task.data["offspring"](world)
+    grown = [child for child in children if child.stage >= 2]
+    if grown:
+        return focus_on(world, task.data["right_box"])
+    planted = [c for c in children if soil_and_water(c.parent)[0] is not None]
+    if children and not planted:
+        return _tend_all(world, children[:1]) or "wait1"
+    if planted:
+        return _tend(world, planted[0], waiting="wait1")
+    action = _tend_all(world, parents)
+    if action is not None:
+        return action
+    hive: Thing = task.data["hive"]
+    if all(p.stage == 3 for p in parents) and not hive.is_open:
+        return reveal(world, hive) or f"open {world.ref(hive)}"
+    return "wait1"
+
+
+def _inclined(world: World, task: Task) -> str:
+    """Time the block down each plane with the stopwatch, then focus on the answer."""
+    planes: list[Thing] = task.data["planes"]
+    block = world.find("block")
+    watch = world.find("stopwatch")
+    assert block is not None and watch is not None
+    if all(plane.uid in world.slid for plane in planes):
+        if watch.active:
+            return f"deactivate {world.ref(watch)}"
+        return focus_on(world, task.data["answer"])
+    action = fetch(world, watch)
+    if action is not None:
+        return action
+    plane = next(p for p in planes if p.uid not in world.slid)
+    if block.parent is not plane:
+        if watch.active:
+            return f"deactivate {world.ref(watch)}"
+        return deliver(world, block, plane, direct=True) or FALLBACK
+    if not watch.active:
+        return f"activate {world.ref(watch)}"
+    return f"look at {world.ref(plane)}"
+
+
 STRATEGIES: dict[str, Callable[[World, Task], str]] = {
     "boil": _matter,
     "melt": _matter,
     "freeze": _matter,
     "change-the-state-of-matter-of": _matter,
     "measure-melting-point-known-substance": _melting_point,
+    "measure-melting-point-unknown-substance": _melting_point,
     "use-thermometer": _measure,
     "test-conductivity": _conductivity,
+    "test-conductivity-of-unknown-substances": _conductivity,
     "power-component": _power,
     "power-component-renewable-vs-nonrenewable-energy": _power,
     "find-living-thing": _classify,
@@ -373,10 +489,19 @@ STRATEGIES: dict[str, Callable[[World, Task], str]] = {
     "find-animal": _classify,
     "lifespan-longest-lived": _lifespan,
     "lifespan-shortest-lived": _lifespan,
-    "identify-life-stages-2": _stages,
+    "lifespan-longest-lived-then-shortest-lived": _lifespan,
+    "identify-life-stages-1": _stages,
     "grow-plant": _grow,
-    "identify-life-stages-1": _plant_stages,
+    "identify-life-stages-2": _plant_stages,
     "chemistry-mix-paint-secondary-color": _paint,
+    "chemistry-mix-paint-tertiary-color": _paint,
+    "chemistry-mix": _recipe,
+    "grow-fruit": _fruit,
+    "mendelian-genetics-known-plant": _genetics,
+    "mendelian-genetics-unknown-plant": _genetics,
+    "inclined-plane-determine-angle": _inclined,
+    "inclined-plane-friction-named-surfaces": _inclined,
+    "inclined-plane-friction-unnamed-surfaces": _inclined,
 }
 
 

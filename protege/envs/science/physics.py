@@ -56,7 +56,34 @@ MATERIALS: dict[str, Material] = {
     "green paint": Material(-10, 100, "frozen green paint", "green paint", "green paint gas"),
     "violet paint": Material(-10, 100, "frozen violet paint", "violet paint", "violet paint gas"),
     "brown paint": Material(-10, 100, "frozen brown paint", "brown paint", "brown paint gas"),
+    **{
+        f"{tertiary} paint": Material(
+            -10, 100, f"frozen {tertiary} paint", f"{tertiary} paint", f"{tertiary} paint gas"
+        )
+        for tertiary in (
+            "red-orange",
+            "yellow-orange",
+            "yellow-green",
+            "green-blue",
+            "blue-violet",
+            "red-violet",
+        )
+    },
+    **{
+        f"unknown substance {letter}": Material(
+            point,
+            point + 400,
+            f"solid unknown substance {letter}",
+            f"liquid unknown substance {letter}",
+            f"gaseous unknown substance {letter}",
+        )
+        for letter, point in zip(
+            "BCDEFGHIJKLM", (45, 62, 84, 110, 135, 151, 178, 203, 96, 74, 129, 57), strict=True
+        )
+    },
 }
+"""The unknown substances of measure-melting-point-unknown-substance melt between 45 and 203
+degrees: a stove (300) melts them all."""
 
 
 def state_at(material: str, temperature: float) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from protege.envs.science.biology import TRAIT_STAGE
 from protege.envs.science.electricity import powered_loads, wired_to
+from protege.envs.science.forces import plane_phrase
 from protege.envs.science.world import Thing, World, article
 
 
@@ -54,13 +56,20 @@ def describe_room(world: World) -> str:
 
 
 def describe_thing(world: World, thing: Thing) -> str:
-    """A longer description for ``look at``: state, life stage, wiring."""
+    """A longer description for ``look at``: state, life stage, wiring, a plane's block, a
+    stopwatch's time, a grown plant's trait."""
+    if thing.angle is not None:
+        return f"{article(thing.name)} {thing.name}, {plane_phrase(world, thing)}"
     text = short(world, thing)
     text = text[0].upper() + text[1:] + "."
     if thing.kind == "substance":
         text += f" It is in the {thing.state} state."
     if thing.description:
         text += " " + thing.description
+    if thing.uid in world.timers:
+        text += f" The time reads {world.timers[thing.uid]} ticks."
+    if thing.trait and thing.stage >= TRAIT_STAGE:
+        text += f" It has {thing.trait}."
     for terminal, other, other_terminal in wired_to(world, thing):
         text += f" Its {terminal} is connected to the {other.name} {other_terminal}."
     if thing.terminals and not wired_to(world, thing):

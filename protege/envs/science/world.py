@@ -49,6 +49,12 @@ class Thing:
     stage: int = 0
     growth: int = 0
     readable: str | None = None
+    angle: float | None = None
+    """Inclined planes: the slope in degrees."""
+    friction: float = 0.0
+    """Inclined planes: the friction coefficient of the surface."""
+    trait: str | None = None
+    """Plants of the genetics tasks: the visible trait (``tall plant height``)."""
     description: str = ""
     parent: Thing | None = field(default=None, repr=False)
     contents: list[Thing] = field(default_factory=list, repr=False)
@@ -104,7 +110,12 @@ class World:
         """Thing uid -> the state of matter it was in at its last reading."""
         self.protected: set[int] = set()
         """Uids of things a task depends on; merging substances never removes them."""
-        """Thing uid -> the state of matter it was in at its last reading."""
+        self.timers: dict[int, int] = {}
+        """Stopwatch uid -> ticks counted since it was last activated."""
+        self.slides: dict[int, float] = {}
+        """Block uid -> percent of the way down the inclined plane it is on."""
+        self.slid: set[int] = set()
+        """Uids of the inclined planes a block has slid all the way down."""
         self._next_uid = 1
         self.powered_cache: tuple[int, set[int]] = (-1, set())
         """(version, uids of powered loads), kept by :mod:`~.electricity`."""
@@ -248,11 +259,33 @@ class World:
     def visible(self) -> dict[str, Thing]:
         """Reference string -> thing, for everything the agent can see or carries.
 
-        A thing is named by its name; where two visible things share a name, each is named
-        ``"<name> in <container>"``. Cached until the world changes.
+        A thing is named by its name, lower-cased (commands are lower-cased); where two visible
+        things share a name, each is named ``"<name> in <container>"`` (then ``... 2``, ``... 3``).
+        Cached until the world changes.
         """
         if self._refs_version == self.version:
             return self._refs
+        seen = self.seen()
+        counts: dict[str, int] = {}
+        for thing in seen:
+            counts[thing.name.lower()] = counts.get(thing.name.lower(), 0) + 1
+        refs: dict[str, Thing] = {}
+        names: dict[int, str] = {}
+        for thing in seen:
+            ref = thing.name.lower()
+            if counts[ref] > 1 and thing.parent is not None:
+                ref = f"{ref} in {thing.parent.name.lower()}"
+                suffix = 2
+                while ref in refs:
+                    ref = f"{thing.name.lower()} in {thing.parent.name.lower()} {suffix}"
+                    suffix += 1
+            refs[ref] = thing
+            names[thing.uid] = ref
+        self._refs, self._names, self._refs_version = refs, names, self.version
+        return refs
+
+    def seen(self) -> list[Thing]:
+        """Everything in the agent's room and inventory that is not inside a closed container."""
         seen: list[Thing] = []
         stack = list(reversed(self.rooms[self.agent_room].contents))
         stack.extend(reversed(self.inventory.contents))
@@ -261,36 +294,35 @@ class World:
             seen.append(thing)
             if thing.container and thing.is_open:
                 stack.extend(reversed(thing.contents))
-        counts: dict[str, int] = {}
-        for thing in seen:
-            counts[thing.name] = counts.get(thing.name, 0) + 1
-        refs: dict[str, Thing] = {}
-        names: dict[int, str] = {}
-        for thing in seen:
-            ref = thing.name
-            if counts[ref] > 1 and thing.parent is not None:
-                ref = f"{thing.name} in {thing.parent.name}"
-                suffix = 2
-                while ref in refs:
-                    ref = f"{thing.name} in {thing.parent.name} {suffix}"
-                    suffix += 1
-            refs[ref] = thing
-            names[thing.uid] = ref
-        self._refs, self._names, self._refs_version = refs, names, self.version
-        return refs
+        return seen
 
     def ref(self, thing: Thing) -> str:
         """How the agent refers to a visible thing now (its name if not visible)."""
         self.visible()
-        return self._names.get(thing.uid, thing.name)
+        return self._names.get(thing.uid, thing.name.lower())
+
+    def aliases(self, thing: Thing) -> set[str]:
+        """The phrases ScienceWorld accepts for a thing: its name, ``substance`` for any
+        substance, each optionally followed by ``in <container>`` (``thermometer in inventory``,
+        ``substance in metal pot``)."""
+        bases = {thing.name.lower()}
+        if thing.kind == "substance":
+            bases.add("substance")
+        phrases = set(bases)
+        parent = thing.parent
+        if parent is not None and parent.kind != "room":
+            phrases.update(f"{base} in {parent.name.lower()}" for base in bases)
+        return phrases
+
+    def candidates(self, phrase: str) -> list[Thing]:
+        """The visible things a phrase may name: its exact reference, else every alias match."""
+        refs = self.visible()
+        phrase = phrase.lower().removeprefix("the ")
+        if phrase in refs:
+            return [refs[phrase]]
+        return [thing for thing in refs.values() if phrase in self.aliases(thing)]
 
     def resolve(self, phrase: str) -> Thing | None:
-        """The visible thing a phrase names: a reference, else the first thing of that name."""
-        refs = self.visible()
-        phrase = phrase.removeprefix("the ")
-        if phrase in refs:
-            return refs[phrase]
-        for thing in refs.values():
-            if thing.name == phrase:
-                return thing
-        return None
+        """The visible thing a phrase names (the first one where several match)."""
+        found = self.candidates(phrase)
+        return found[0] if found else None

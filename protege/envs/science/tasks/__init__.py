@@ -21,9 +21,11 @@ from protege.envs.science.tasks import (
     chemistry,
     classification,
     electric,
+    inclined,
     life,
     matter,
     measurement,
+    pollination,
 )
 from protege.envs.science.tasks.base import Family, Task
 from protege.envs.science.world import Thing, World
@@ -35,6 +37,8 @@ FAMILIES: tuple[Family, ...] = (
     classification.FAMILY,
     chemistry.FAMILY,
     life.FAMILY,
+    pollination.FAMILY,
+    inclined.FAMILY,
 )
 FAMILY_OF: dict[str, Family] = {name: family for family in FAMILIES for name in family.task_types}
 TASK_TYPES: tuple[str, ...] = tuple(FAMILY_OF)

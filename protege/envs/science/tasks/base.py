@@ -1,9 +1,12 @@
 """What every Science task is made of: a goal, focus rules, ordered subgoals and a failure rule.
 
-Scoring follows ScienceWorld's ``GoalSequence``: the score is the fraction of the ordered
-subgoals completed so far (a subgoal only counts once the ones before it hold, and stays
-completed). ``focus on X`` commits an answer: the task accepts it only if ``X`` satisfies the next
-focus rule; any other focus fails the task (score 0, episode over).
+Scoring follows ScienceWorld's ``GoalSequence``: ordered subgoals complete one after another (a
+subgoal only counts once the ones before it hold, and stays completed), and each completed
+subgoal brings the raw score (0-100, as ScienceWorld reports it) to that subgoal's entry of
+``points``. The real tasks weigh their subgoals unevenly (an early ``focus on`` is often worth a
+third or more), so each task type sets ``points`` from the scores the real engine gives along
+its gold path. ``focus on X`` commits an answer: the task accepts it only if ``X`` satisfies the
+next focus rule; any other focus fails the task (raw score -100, episode over).
 """
 
 from __future__ import annotations
@@ -20,6 +23,13 @@ Subgoal = Callable[[World, "Task"], bool]
 FocusRule = Callable[[Thing], bool]
 
 BOX_COLORS: tuple[str, ...] = ("red", "green", "blue", "orange", "yellow", "purple")
+FAILED_SCORE = -100
+"""ScienceWorld's raw score once a task has failed."""
+
+
+def even_points(count: int) -> tuple[int, ...]:
+    """Cumulative raw scores for ``count`` equally weighted subgoals (ScienceWorld's default)."""
+    return tuple(round(100 * (index + 1) / count) for index in range(count))
 
 
 @dataclass
@@ -34,14 +44,33 @@ class Task:
     data: dict[str, Any] = field(default_factory=dict)
     fail_rule: Callable[[World, Task], str | None] | None = None
     """Returns why the task failed (e.g. a sample in the wrong box), or None."""
+    tick: Callable[[World, Task], None] | None = None
+    """Task-specific dynamics run every tick (pollination, a block sliding)."""
+    points: tuple[int, ...] = ()
+    """Raw score (0-100) once each ordered subgoal is completed; empty: equal weights."""
     focused: list[Thing] = field(default_factory=list)
     progress: int = 0
     failed: bool = False
     failure: str = ""
 
+    def __post_init__(self) -> None:
+        if not self.points:
+            self.points = even_points(len(self.subgoals))
+        if len(self.points) != len(self.subgoals) or self.points[-1] != 100:
+            raise ValueError(
+                f"{self.task_type}: points {self.points} must give one cumulative score per "
+                f"subgoal ({len(self.subgoals)}) and end at 100"
+            )
+
+    def raw_score(self) -> int:
+        """ScienceWorld's score: the points of the subgoals completed, -100 once failed."""
+        if self.failed:
+            return FAILED_SCORE
+        return self.points[self.progress - 1] if self.progress else 0
+
     def score(self) -> float:
-        """Fraction of ordered subgoals completed; 0 once failed."""
-        return 0.0 if self.failed else self.progress / len(self.subgoals)
+        """The raw score as a fraction in [0, 1] (0 once failed)."""
+        return max(0, self.raw_score()) / 100
 
     def won(self) -> bool:
         """Whether every subgoal is completed."""

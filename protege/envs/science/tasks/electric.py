@@ -1,10 +1,12 @@
-"""Topic 3, electricity: power a component; test whether an object conducts (tasks 3-1, 3-2, 3-3).
+"""Topic 3, electricity: power a component; test whether a thing conducts (tasks 3-1 to 3-4).
 
 ``power-component``: focus on the component, then power it from any source.
 ``power-component-renewable-vs-nonrenewable-energy``: power it from the named kind of source
 (a solar panel, which only works outside, is renewable; a battery is not).
 ``test-conductivity``: focus on the object, wire it in series with a battery and a light bulb,
 then put it in the box for conductive or nonconductive things (the wrong box fails the task).
+``test-conductivity-of-unknown-substances``: the same with ``unknown substance B``..., whose
+conductivity only the circuit tells.
 """
 
 from __future__ import annotations
@@ -49,7 +51,21 @@ MATERIALS: tuple[tuple[str, bool], ...] = (
     ("ceramic tile", False),
 )
 """Objects of the conductivity test and whether they conduct electricity."""
+UNKNOWN_MATERIALS: tuple[tuple[str, bool], ...] = tuple(
+    (f"unknown substance {letter}", conducts)
+    for letter, conducts in zip(
+        "BCDEFGHIJK", (True, False, False, True, True, False, True, False, False, True), strict=True
+    )
+)
+"""The unknown substances of task 3-4 and whether they conduct."""
 WIRE_COLORS: tuple[str, ...] = ("red", "black", "blue", "orange", "yellow")
+POINTS = {
+    "power-component": (65, 100),
+    "power-component-renewable-vs-nonrenewable-energy": (65, 100),
+    "test-conductivity": (60, 85, 100),
+    "test-conductivity-of-unknown-substances": (60, 85, 100),
+}
+"""Raw score after each subgoal, as the real gold paths award them (the focus is worth ~60)."""
 
 
 def part(name: str, **flags: Any) -> Thing:
@@ -77,6 +93,11 @@ def variations(task_type: str) -> list[dict[str, Any]]:
     """Component x layout (20 each); for conductivity, object x box colours (30)."""
     if task_type == "test-conductivity":
         return [{"object": i, "boxes": b} for i, b in product(range(len(MATERIALS)), range(3))]
+    if task_type == "test-conductivity-of-unknown-substances":
+        return [
+            {"object": i, "boxes": b, "unknown": True}
+            for i, b in product(range(len(UNKNOWN_MATERIALS)), range(3))
+        ]
     if task_type == "power-component":
         return [{"component": c, "layout": k} for c, k in product(COMPONENTS, range(4))]
     return [
@@ -90,8 +111,8 @@ def build(
 ) -> Task:
     """Lay out the workshop's electrical parts and state the goal."""
     bench = spot(world, "workshop")
-    if task_type == "test-conductivity":
-        return _build_conductivity(world, variation, params, rng, bench)
+    if task_type.startswith("test-conductivity"):
+        return _build_conductivity(world, task_type, variation, params, rng, bench)
     component = world.add(part(params["component"], load=True), bench)
     world.add(battery(), bench)
     panel_room = "outside" if params["layout"] % 2 else "workshop"
@@ -123,14 +144,21 @@ def build(
         goal=goal,
         focus_rules=[lambda thing: thing is component],
         subgoals=[focused_is(0), powered],
+        points=POINTS[task_type],
         data={"component": component, "source": source or "nonrenewable"},
     )
 
 
 def _build_conductivity(
-    world: World, variation: int, params: dict[str, Any], rng: np.random.Generator, bench: Thing
+    world: World,
+    task_type: str,
+    variation: int,
+    params: dict[str, Any],
+    rng: np.random.Generator,
+    bench: Thing,
 ) -> Task:
-    name, conducts = MATERIALS[params["object"]]
+    table = UNKNOWN_MATERIALS if params.get("unknown") else MATERIALS
+    name, conducts = table[params["object"]]
     room = pick(rng, ("kitchen", "living room", "workshop", "art studio"))
     sample = world.add(part(name, conductive=conducts), spot(world, room))
     world.add(battery(), bench)
@@ -147,7 +175,7 @@ def _build_conductivity(
     )
     right_box = yes_box if conducts else no_box
     task = Task(
-        task_type="test-conductivity",
+        task_type=task_type,
         variation=variation,
         goal=goal,
         focus_rules=[lambda thing: thing is sample],
@@ -156,6 +184,7 @@ def _build_conductivity(
             lambda world, task: electricity.tests_conductivity(world, sample),
             lambda world, task: inside(sample, right_box),
         ],
+        points=POINTS[task_type],
         data={
             "sample": sample,
             "bulb": bulb,
@@ -168,7 +197,12 @@ def _build_conductivity(
 
 
 FAMILY = Family(
-    ("power-component", "power-component-renewable-vs-nonrenewable-energy", "test-conductivity"),
+    (
+        "power-component",
+        "power-component-renewable-vs-nonrenewable-energy",
+        "test-conductivity",
+        "test-conductivity-of-unknown-substances",
+    ),
     variations,
     build,
 )

@@ -3,10 +3,12 @@
 ``grow-plant`` (5-1): focus on a seed of the named plant, plant it in soil, keep it watered until
 it reaches the reproducing stage (subgoals: focus, planted, seedling, adult, reproducing).
 ``lifespan-longest-lived`` / ``lifespan-shortest-lived`` (7-1, 7-2): go where three animals are and
-focus on the one with the longest / shortest life span (variations: every triple of ten animals).
-``identify-life-stages-1`` (8-1): grow a plant from seed and focus on it at each of its four
-life stages, earliest first (letting it pass a stage unfocused fails the task).
-``identify-life-stages-2`` (8-2): focus on each life stage of an animal, earliest first.
+focus on the one with the longest / shortest life span (variations: every triple of ten animals);
+``lifespan-longest-lived-then-shortest-lived`` (7-3): the longest, then the shortest.
+``identify-life-stages-1`` (8-1): focus on each life stage of an animal, earliest first.
+``identify-life-stages-2`` (8-2): grow a plant from seed and focus on it at each of its four
+life stages, earliest first (letting it pass a stage unfocused fails the task). ScienceWorld
+shows four plants already at the four stages; here one plant grows through them.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from protege.envs.science.biology import (
     make_plant,
     soil_and_water,
 )
-from protege.envs.science.tasks.base import Family, Task, focused_is, pick, spot
+from protege.envs.science.tasks.base import Family, Subgoal, Task, focused_is, pick, spot
 from protege.envs.science.world import Thing, World, article
 
 SEED_ROOMS: tuple[str, ...] = ("greenhouse", "kitchen", "workshop")
@@ -34,7 +36,7 @@ STAGE_ROOMS: tuple[str, ...] = ("outside", "outside", "greenhouse")
 
 def variations(task_type: str) -> list[dict[str, Any]]:
     """Plants: species x seed room (21); life spans: animal triples (120); animal stages: 21."""
-    if task_type in ("grow-plant", "identify-life-stages-1"):
+    if task_type in ("grow-plant", "identify-life-stages-2"):
         return [{"species": s, "room": r} for s, r in product(PLANT_SPECIES, SEED_ROOMS)]
     if task_type.startswith("lifespan"):
         return [{"animals": list(triple)} for triple in combinations(LIFESPANS, 3)]
@@ -48,7 +50,7 @@ def build(
     world.agent_room = pick(rng, ("hallway", "kitchen", "greenhouse"))
     if task_type == "grow-plant":
         return _grow(world, variation, params, rng)
-    if task_type == "identify-life-stages-1":
+    if task_type == "identify-life-stages-2":
         return _plant_stages(world, variation, params, rng)
     if task_type.startswith("lifespan"):
         return _lifespan(world, task_type, variation, params, rng)
@@ -91,6 +93,7 @@ def _grow(world: World, variation: int, params: dict[str, Any], rng: np.random.G
             lambda world, task: seed.stage >= 2,
             lambda world, task: seed.stage >= 3,
         ],
+        points=(37, 40, 63, 88, 100),
         data={"seed": seed},
     )
 
@@ -114,11 +117,12 @@ def _plant_stages(
     )
     rules = [lambda thing, i=i: thing is seed and seed.stage == i for i in range(4)]
     return Task(
-        task_type="identify-life-stages-1",
+        task_type="identify-life-stages-2",
         variation=variation,
         goal=goal,
         focus_rules=rules,  # type: ignore[arg-type]
         subgoals=[focused_is(i) for i in range(len(PLANT_STAGES))],
+        points=(33, 62, 91, 100),
         data={"seed": seed},
         fail_rule=skipped,
     )
@@ -131,21 +135,38 @@ def _lifespan(
     animals = [make_animal(name) for name in names]
     for index in rng.permutation(len(animals)):
         world.add(animals[int(index)], "outside")
-    longest = task_type == "lifespan-longest-lived"
-    extreme = max if longest else min
-    answer = animals[names.index(extreme(names, key=LIFESPANS.__getitem__))]
-    word = "longest" if longest else "shortest"
+    longest = animals[names.index(max(names, key=LIFESPANS.__getitem__))]
+    shortest = animals[names.index(min(names, key=LIFESPANS.__getitem__))]
+    outside: Subgoal = lambda world, task: world.agent_room == "outside"  # noqa: E731
+    if task_type == "lifespan-longest-lived-then-shortest-lived":
+        goal = (
+            "Your task is to find the animal with the longest life span, then the shortest life "
+            "span. First, focus on the animal with the longest life span.  Then, focus on the "
+            "animal with the shortest life span. The animals are in the 'outside' location."
+        )
+        return Task(
+            task_type=task_type,
+            variation=variation,
+            goal=goal,
+            focus_rules=[lambda thing: thing is longest, lambda thing: thing is shortest],
+            subgoals=[outside, focused_is(0), focused_is(1)],
+            points=(35, 85, 100),
+            data={"answers": [longest, shortest], "room": "outside"},
+        )
+    word = "longest" if task_type == "lifespan-longest-lived" else "shortest"
+    answer = longest if word == "longest" else shortest
     goal = (
-        f"Your task is to find the animal with the {word} life span. The animals are in the "
-        f"'outside' location. Focus on the animal with the {word} life span."
+        f"Your task is to find the animal with the {word} life span.  The animals are in the "
+        f"'outside' location.  Focus on the animal with the {word} life span."
     )
     return Task(
         task_type=task_type,
         variation=variation,
         goal=goal,
         focus_rules=[lambda thing: thing is answer],
-        subgoals=[lambda world, task: world.agent_room == "outside", focused_is(0)],
-        data={"answer": answer, "room": "outside"},
+        subgoals=[outside, focused_is(0)],
+        points=(35, 100),
+        data={"answers": [answer], "room": "outside"},
     )
 
 
@@ -181,8 +202,9 @@ FAMILY = Family(
         "grow-plant",
         "lifespan-longest-lived",
         "lifespan-shortest-lived",
-        "identify-life-stages-1",
+        "lifespan-longest-lived-then-shortest-lived",
         "identify-life-stages-2",
+        "identify-life-stages-1",
     ),
     variations,
     build,

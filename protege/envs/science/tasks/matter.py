@@ -55,6 +55,14 @@ VESSELS: tuple[str, ...] = ("ceramic cup", "tin cup", "glass bowl")
 TARGET_STATE = {"boil": "gas", "melt": "liquid", "freeze": "solid"}
 VERB_ING = {"boil": "heat", "melt": "heat", "freeze": "cool"}
 VERB = {"change-the-state-of-matter-of": "change the state of matter of"}
+POINTS = {
+    "boil": (70, 75, 100),
+    "melt": (40, 70, 100),
+    "freeze": (75, 85, 100),
+    "change-the-state-of-matter-of": (70, 75, 100),
+}
+"""Raw score after each subgoal (focus, heated or cooled, changed), as the real gold paths give."""
+COMBUSTION = " For compounds without a boiling point, combusting the substance is also acceptable."
 
 
 def variations(task_type: str) -> list[dict[str, Any]]:
@@ -86,8 +94,10 @@ def build(
     world.agent_room = pick(rng, ("hallway", "kitchen", "workshop", "living room"))
     name = sample.name
     goal = (
-        f"Your task is to {VERB.get(task_type, task_type)} {name}. First, focus on the "
-        "substance. Then, take actions that will cause it to change its state of matter."
+        f"Your task is to {VERB.get(task_type, task_type)} {name}."
+        + (COMBUSTION if task_type == "boil" else "")
+        + " First, focus on the substance. Then, take actions that will cause it to change its "
+        "state of matter."
     )
     start, start_state = sample.temperature, sample.state
     sign = -1.0 if task_type == "freeze" else 1.0
@@ -114,6 +124,7 @@ def build(
         goal=goal,
         focus_rules=[lambda thing: thing is sample],
         subgoals=[focused_is(0), warmed, changed],
+        points=POINTS[task_type],
         data={
             "sample": sample,
             "target_state": target,

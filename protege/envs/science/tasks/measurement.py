@@ -1,4 +1,4 @@
-"""Topic 2, measurement: use a thermometer (tasks 2-1 and 2-2).
+"""Topic 2, measurement: use a thermometer (tasks 2-1, 2-2 and 2-3).
 
 ``use-thermometer``: focus on the thermometer; focus on the object; read the object's
 temperature (``use thermometer on X``); put the object in the box for its temperature. The box
@@ -7,6 +7,8 @@ measured it); the wrong box fails the task.
 ``measure-melting-point-known-substance``: focus on the thermometer; focus on the substance;
 read its temperature once it has melted; focus on the box that answers whether its melting
 point is above or below a threshold (focusing on the other box fails the task).
+``measure-melting-point-unknown-substance``: the same with an unknown substance (``solid unknown
+substance C``) whose melting point only the thermometer tells.
 """
 
 from __future__ import annotations
@@ -62,6 +64,15 @@ MELTING_SUBSTANCES: tuple[str, ...] = (
 )
 MELTING_OFFSETS: tuple[float, ...] = (-40.0, 30.0, -20.0)
 """Threshold minus melting point, per variation of a substance."""
+UNKNOWN_SUBSTANCES: tuple[str, ...] = tuple(f"unknown substance {c}" for c in "BCDEFGHIJKLM")
+UNKNOWN_OFFSETS: tuple[float, ...] = (-30.0, 25.0)
+POINTS = {
+    "use-thermometer": (40, 80, 90, 100),
+    "measure-melting-point-known-substance": (40, 75, 80, 100),
+    "measure-melting-point-unknown-substance": (40, 75, 80, 100),
+}
+"""Raw score after each subgoal, as the real tasks award them along their gold paths (focus on
+the thermometer ~40, on the sample ~75-80, a reading ~80-90, the answer 100)."""
 
 
 def variations(task_type: str) -> list[dict[str, Any]]:
@@ -70,6 +81,11 @@ def variations(task_type: str) -> list[dict[str, Any]]:
         return [
             {"substance": name, "offset": offset}
             for name, offset in product(MELTING_SUBSTANCES, MELTING_OFFSETS)
+        ]
+    if task_type == "measure-melting-point-unknown-substance":
+        return [
+            {"substance": name, "offset": offset}
+            for name, offset in product(UNKNOWN_SUBSTANCES, UNKNOWN_OFFSETS)
         ]
     return [
         {"object": name, "place": place} for name, place in product(OBJECTS, range(len(PLACES)))
@@ -89,7 +105,7 @@ def build(
     world: World, task_type: str, variation: int, params: dict[str, Any], rng: np.random.Generator
 ) -> Task:
     """Place the object, the thermometer and two boxes; pick a threshold 10+ degrees away."""
-    if task_type == "measure-melting-point-known-substance":
+    if task_type.startswith("measure-melting-point"):
         return _build_melting_point(world, task_type, variation, params, rng)
     room, furniture, temperature = PLACES[params["place"]]
     if room == "room":
@@ -125,6 +141,7 @@ def build(
             lambda world, task: sample.uid in world.readings,
             lambda world, task: inside(sample, answer_box(world, task)),
         ],
+        points=POINTS[task_type],
         data={
             "sample": sample,
             "thermometer": thermometer,
@@ -175,8 +192,17 @@ def _build_melting_point(
             lambda world, task: world.read_states.get(sample.uid) == "liquid",
             focused_is(2),
         ],
+        points=POINTS[task_type],
         data={"sample": sample, "thermometer": thermometer, "right_box": right},
     )
 
 
-FAMILY = Family(("use-thermometer", "measure-melting-point-known-substance"), variations, build)
+FAMILY = Family(
+    (
+        "use-thermometer",
+        "measure-melting-point-known-substance",
+        "measure-melting-point-unknown-substance",
+    ),
+    variations,
+    build,
+)
