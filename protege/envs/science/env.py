@@ -4,7 +4,9 @@ One episode is one variation of one task type. Each command takes one tick of si
 (``wait`` takes ten, stopping early once the task is decided); after every tick heat flows,
 sinks run, plants grow and the task's ordered subgoals are checked. The reward is the change in
 score; the episode ends when the score reaches 1 (won) or the task fails (a wrong focus, a
-sample in the wrong box), which sets the score to 0.
+sample in the wrong box): ScienceWorld's raw score is then -100 (``info["raw_score"]``, the
+subgoal points the real task awards otherwise) and ``info["score"]``, kept in [0, 1] by the env
+contract, is 0.
 """
 
 from __future__ import annotations
