@@ -68,3 +68,7 @@ class LossOutput:
     metrics: dict[str, float] = field(default_factory=dict)
     token_weights_B_T: torch.Tensor | None = None
     """Per-token weights the method applied (SOD step weights), for logging."""
+    has_signal: bool = True
+    """False when the loss carries no gradient signal (every advantage of every trained token
+    is 0, e.g. GRPO groups with equal rewards): the trainer skips its backward pass, and an
+    optimiser step whose gradients are all zero is skipped (``optim/skipped_steps``)."""

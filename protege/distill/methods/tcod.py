@@ -69,8 +69,13 @@ class TCODConfig(BaseModel):
     clip_low: float | None = Field(0.2, ge=0.0, le=1.0)
     # PPO upper clip of the importance ratio; null = no clipping
     clip_high: float | None = Field(0.2, ge=0.0)
+    # verl's dual clip: a negative advantage's loss is capped at -A * clip_ratio_c (Trinity's
+    # and verl's default 3.0); null = none
+    clip_ratio_c: float | None = Field(3.0, gt=1.0)
 
 
 def tcod_loss(inputs: MethodInputs, config: TCODConfig) -> LossOutput:
     """OPD's PPO-clipped loss; the curriculum already shaped ``mask_B_T`` and the rollouts."""
-    return sampled_token_opd_loss(inputs, config.kl_coef, config.clip_low, config.clip_high)
+    return sampled_token_opd_loss(
+        inputs, config.kl_coef, config.clip_low, config.clip_high, config.clip_ratio_c
+    )

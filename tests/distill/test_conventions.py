@@ -1,0 +1,82 @@
+"""The published recipe's conventions (verl, tinker-cookbook, TRL), on hand-computed tensors."""
+
+import math
+
+import pytest
+import torch
+
+from protege.distill.batch import MethodInputs
+from protege.distill.methods.grpo import GRPOConfig, grpo_loss
+from protege.distill.methods.opd import clip_fractions, policy_gradient_loss
+
+
+def test_dual_clip_caps_the_loss_of_negative_advantages_at_c():
+    old = torch.zeros(1, 3)
+    logp = torch.log(torch.tensor([[4.0, 4.0, 2.0]])).requires_grad_()
+    advantages = torch.tensor([[-1.0, 1.0, -1.0]])
+    mask = torch.ones(1, 3)
+    loss = policy_gradient_loss(logp, old, advantages, mask, 0.2, 0.28, clip_ratio_c=3.0)
+    # token 0: A = -1, ratio 4: PPO max(4, 1.28) = 4, dual min(4, 3) = 3 (no gradient)
+    # token 1: A = +1, ratio 4: PPO max(-4, -1.28) = -1.28 (clipped, no gradient)
+    # token 2: A = -1, ratio 2: PPO max(2, 1.28) = 2 < 3 (gradient -A * ratio = 2)
+    assert loss.item() == pytest.approx((3.0 - 1.28 + 2.0) / 3, abs=1e-6)
+    loss.backward()
+    assert torch.allclose(logp.grad, torch.tensor([[0.0, 0.0, 2.0 / 3]]))
+    metrics = clip_fractions(logp.detach(), old, advantages, mask, 0.2, 0.28, 3.0)
+    # PPO clip active on token 1, dual clip on token 0
+    assert metrics == pytest.approx(
+        {"ratio/max": 4.0, "clip/fraction": 1 / 3, "clip/dual_fraction": 1 / 3}
+    )
+
+
+def test_without_the_dual_clip_a_negative_advantage_loss_grows_with_the_ratio():
+    old = torch.zeros(1, 1)
+    logp = torch.log(torch.tensor([[4.0]])).requires_grad_()
+    loss = policy_gradient_loss(logp, old, torch.tensor([[-1.0]]), torch.ones(1, 1), 0.2, 0.28)
+    assert loss.item() == pytest.approx(4.0)
+    loss.backward()
+    assert logp.grad.item() == pytest.approx(4.0)
+
+
+def test_the_dual_clip_needs_the_ppo_clip():
+    # tinker's importance-sampling loss (no clips) stays unclipped whatever clip_ratio_c says
+    old = torch.zeros(1, 1)
+    logp = torch.log(torch.tensor([[4.0]]))
+    advantages, mask = torch.tensor([[-1.0]]), torch.ones(1, 1)
+    loss = policy_gradient_loss(logp, old, advantages, mask, None, None, clip_ratio_c=3.0)
+    assert loss.item() == pytest.approx(4.0)
+
+
+def test_policy_gradient_loss_is_a_token_mean_not_a_sequence_mean():
+    # verl's loss_agg_mode token-mean: row 0 has 1 trained token (A = 2), row 1 has 3 (A = 1)
+    old = torch.zeros(2, 3)
+    advantages = torch.tensor([[2.0, 0.0, 0.0], [1.0, 1.0, 1.0]])
+    mask = torch.tensor([[1.0, 0.0, 0.0], [1.0, 1.0, 1.0]])
+    loss = policy_gradient_loss(old.clone(), old, advantages, mask)
+    # token-mean: -(2 + 1 + 1 + 1) / 4 = -1.25 (a sequence-mean would give -(2 + 1) / 2 = -1.5)
+    assert loss.item() == pytest.approx(-1.25)
+
+
+def test_grpo_with_equal_rewards_says_it_has_no_signal():
+    old = torch.tensor([[-1.0, -2.0], [-0.5, -0.5]])
+    inputs = MethodInputs(
+        logp_B_T=old.clone().requires_grad_(),
+        old_logp_B_T=old,
+        mask_B_T=torch.ones(2, 2),
+        step_ids_B_T=torch.zeros(2, 2, dtype=torch.long),
+        rewards_B=torch.tensor([1.0, 1.0]),
+        group_ids_B=torch.tensor([0, 0]),
+    )
+    output = grpo_loss(inputs, GRPOConfig())
+    assert not output.has_signal
+    output.loss.backward()
+    assert torch.count_nonzero(inputs.logp_B_T.grad) == 0
+    inputs.rewards_B = torch.tensor([1.0, 0.0])
+    assert grpo_loss(inputs, GRPOConfig()).has_signal
+
+
+def test_clip_fractions_report_only_the_ratio_without_clips():
+    ratio = clip_fractions(
+        torch.tensor([[math.log(2.0)]]), torch.zeros(1, 1), torch.ones(1, 1), torch.ones(1, 1)
+    )
+    assert ratio == pytest.approx({"ratio/max": 2.0})
