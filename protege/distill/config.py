@@ -154,8 +154,13 @@ class OptimConfig(Section):
     weight_decay: float = Field(0.0, ge=0.0)
     # episodes per optimiser step, before gradient accumulation
     minibatch_size: int = Field(4, ge=1)
-    # minibatches whose gradients are summed into one optimiser step
+    # minibatches whose gradients are summed into one optimiser step (weighted by their
+    # trained tokens: the step is that of one minibatch holding them all)
     grad_accumulation: int = Field(1, ge=1)
+    # optimiser steps per pass over an update's episodes; null = one per minibatch_size x
+    # grad_accumulation episodes; 1 = one step on all of them, their minibatches accumulated
+    # (tinker's recipe; replaces grad_accumulation)
+    steps_per_update: int | None = Field(None, ge=1)
     # passes over each update's episodes
     epochs_per_update: int = Field(1, ge=1)
     # gradient-norm clip; null = none
@@ -167,6 +172,15 @@ class OptimConfig(Section):
     # recompute each layer's activations in the backward pass: about a third more compute,
     # but activation memory no longer grows with layers x tokens (long multi-turn episodes)
     gradient_checkpointing: bool = False
+
+    @model_validator(mode="after")
+    def _one_accumulation(self) -> OptimConfig:
+        if self.steps_per_update is not None and self.grad_accumulation != 1:
+            raise ValueError(
+                f"give steps_per_update ({self.steps_per_update}) or grad_accumulation "
+                f"({self.grad_accumulation}), not both: steps_per_update sets the accumulation"
+            )
+        return self
 
 
 class EvalConfig(Section):
