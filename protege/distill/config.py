@@ -86,6 +86,11 @@ class TeacherConfig(Section):
     dtype: str = "auto"
     # "hf" (transformers forward passes) or "vllm" (prompt_logprobs)
     backend: Literal["hf", "vllm"] = "hf"
+    # temperature of the teacher's log-probabilities (external or self teacher); null = the
+    # student's sampling temperature (all three of pi_old, pi_theta and the teacher at the
+    # rollout temperature, as TRL's GKD and verl's reference model); 1.0 = the teacher's own
+    # distribution (verl's native OPD, tinker, TCOD)
+    temperature: float | None = Field(None, gt=0.0)
     # backend vllm: the share of the GPU's memory its engine may take (weights and KV cache);
     # null = vLLM's default, 0.9 (lower it when the student trains on the same GPU)
     vllm_gpu_memory_utilization: float | None = Field(None, gt=0.0, le=1.0)

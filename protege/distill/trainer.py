@@ -41,6 +41,7 @@ from protege.distill.build import (
     env_max_steps,
     load_student,
     lr_lambda,
+    student_temperature,
 )
 from protege.distill.checkpoint import (
     checkpoint_dir,
@@ -229,7 +230,9 @@ def score(run: Run, episodes: list[Episode]) -> list[dict[int, StepScores]] | No
 
 
 def behaviour_logprobs(run: Run, rows: list[Row]) -> None:
-    """The student's log-probabilities before this update (the importance-ratio denominator)."""
+    """The student's log-probabilities before this update (the importance-ratio denominator),
+    of the distribution it sampled from: logits / ``rollout.temperature``
+    (:func:`~protege.distill.build.student_temperature`)."""
     pad = int(run.tokenizer.pad_token_id or 0)
     run.student.eval()
     with torch.no_grad():
@@ -237,7 +240,11 @@ def behaviour_logprobs(run: Run, rows: list[Row]) -> None:
             chunk = rows[start : start + run.config.optim.minibatch_size]
             batch = collate(chunk, pad).to(run.device)
             logp_B_T = token_logprobs(
-                run.student, batch.input_ids_B_T, batch.attention_mask_B_T, batch.mask_B_T > 0
+                run.student,
+                batch.input_ids_B_T,
+                batch.attention_mask_B_T,
+                batch.mask_B_T > 0,
+                temperature=student_temperature(run.config, run.spec),
             ).logp_B_T.cpu()
             for row, logp_T in zip(chunk, logp_B_T, strict=True):
                 row.old_logp = logp_T[: len(row.token_ids)]
@@ -256,6 +263,7 @@ def minibatch_loss(run: Run, batch: Collated) -> LossOutput:
         batch.attention_mask_B_T,
         batch.mask_B_T > 0,
         gather_ids_B_T_K=batch.teacher_topk_ids_B_T_K,
+        temperature=student_temperature(run.config, run.spec),  # pi_theta at pi_old's
     )
     # expert-played rows (SFT) have no behaviour policy: the current one stands in (ratio 1)
     old_logp_B_T = batch.old_logp_B_T

@@ -6,9 +6,8 @@ import pytest
 import torch
 
 from protege.distill import trainer
-from protege.distill.batching import episode_row, set_group_statistics
 from protege.distill.config import parse_config
-from protege.distill.methods import Curriculum
+from tests.distill.helpers import make_run, scored_rows
 
 
 @pytest.fixture(scope="module")
@@ -16,38 +15,6 @@ def tiny_teacher_path():
     from protege.agents.models import prepare_tiny_model
 
     return prepare_tiny_model(seed=1)
-
-
-def make_run(tmp_path, teacher, method: dict, **optim):
-    config = parse_config(
-        {
-            "method": method,
-            "student": {"path": "tiny", "device": "cpu"},
-            "teacher": {"path": str(teacher), "device": "cpu"},
-            "env": {"env_id": "protege-test/Counter-v0", "max_steps": 2, "task_type": "small"},
-            "rollout": {"tasks_per_update": 2, "group_size": 2, "max_new_tokens": 4},
-            "optim": {"lr": 1e-2, "max_grad_norm": None, **optim},
-            "eval": {"episodes": 0},
-            "log": {"tensorboard": False, "jsonl": False},
-            "output_dir": str(tmp_path),
-        }
-    )
-    return trainer.setup(config)
-
-
-def scored_rows(run, rewards=None):
-    episodes, groups = trainer.collect(run, 0, Curriculum())
-    scores = trainer.score(run, episodes)
-    rows = [
-        episode_row(episode, group, None if scores is None else scores[index])
-        for index, (episode, group) in enumerate(zip(episodes, groups, strict=True))
-    ]
-    if rewards is not None:
-        for row, reward in zip(rows, rewards, strict=True):
-            row.reward = reward
-    set_group_statistics(rows)
-    trainer.behaviour_logprobs(run, rows)
-    return rows
 
 
 def snapshot(run):
