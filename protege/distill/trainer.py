@@ -406,6 +406,9 @@ def rollout_metrics(run: Run, episodes: list[Episode], rows: list[Row]) -> dict[
         metrics["kl/mean"] = float(kl)
         metrics.update(per_turn_kl(batch.old_logp_B_T, batch.teacher_logp_B_T, batch.turn_ids_B_T))
     metrics["trained_tokens"] = float(batch.mask_B_T.sum())
+    prefixes = [e.metadata["expert_prefix"] for e in episodes if "expert_prefix" in e.metadata]
+    if prefixes:  # TCOD-B2F: expert actions replayed before the student plays
+        metrics["curriculum/expert_prefix"] = sum(prefixes) / len(prefixes)
     gap = logprob_gap(episodes, rows)
     if gap is not None:  # engine vs trainer numerics (a stale rollout engine shows here)
         metrics["rollout/logp_gap_max"] = gap
@@ -448,7 +451,7 @@ def evaluate(run: Run) -> dict[str, float]:
 def run_update(run: Run, update: int) -> tuple[dict[str, float], list[Episode]]:
     """One update: roll out, score, optimise. Returns its metrics and scored episodes."""
     started = time.perf_counter()
-    curriculum = run.spec.curriculum(update, run.config.method, run.max_steps)
+    curriculum = run.spec.curriculum(update, run.config.method, run.max_steps, run.config.updates)
     episodes, groups = collect(run, update, curriculum)
     rolled_out = time.perf_counter()
     scores = score(run, episodes)
