@@ -259,6 +259,17 @@ class DistillConfig(Section):
     output_dir: str = "runs/distill"
 
     @model_validator(mode="after")
+    def _check_groups(self) -> DistillConfig:
+        grpo = self.method.name in ("grpo", "opd_grpo") or getattr(self.method, "with_grpo", False)
+        if grpo and self.rollout.group_size < 2:
+            raise ValueError(
+                f"method {self.method.name!r} uses GRPO's group baseline, which needs "
+                f"rollout.group_size >= 2 (got {self.rollout.group_size}): with one episode "
+                "per task every GRPO advantage is 0"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _check_names(self) -> DistillConfig:
         check_env_options(self.env.env_id, self.env.split, self.env.task_type)
         check_env_options(self.env.env_id, self.eval.split, self.env.task_type)

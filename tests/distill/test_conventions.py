@@ -80,3 +80,50 @@ def test_clip_fractions_report_only_the_ratio_without_clips():
         torch.tensor([[math.log(2.0)]]), torch.zeros(1, 1), torch.ones(1, 1), torch.ones(1, 1)
     )
     assert ratio == pytest.approx({"ratio/max": 2.0})
+
+
+def test_skill_sd_beside_grpo_is_the_published_auxiliary_weighting():
+    from protege.distill.methods.skill_sd import SkillSDConfig, skill_sd_loss
+
+    old = torch.tensor([[-1.0, -0.5], [-1.0, -0.5]])
+    inputs = MethodInputs(
+        logp_B_T=old.clone().requires_grad_(),
+        old_logp_B_T=old,
+        mask_B_T=torch.ones(2, 2),
+        step_ids_B_T=torch.zeros(2, 2, dtype=torch.long),
+        rewards_B=torch.tensor([1.0, 0.0]),
+        group_ids_B=torch.tensor([0, 0]),
+        teacher_logp_B_T=torch.tensor([[-2.0, -0.25], [-2.0, -0.25]]),
+    )
+    config = SkillSDConfig(with_grpo=True, sd_coef=0.001)
+    output = skill_sd_loss(inputs, config)
+    # GRPO: rewards (1, 0), sample std 0.7071 -> A = +-0.7071; at ratio 1 its token-mean
+    # loss is -(2 * 0.7071 - 2 * 0.7071) / 4 = 0
+    # SD: ell = (1, -0.25) per row, k3 = (e^-1, e^0.25 - 1.25), token-mean over 4 tokens
+    sd = (math.exp(-1) + math.exp(0.25) - 1.25) / 2
+    assert output.loss.item() == pytest.approx(0.001 * sd, abs=1e-7)
+    assert output.metrics["sd_loss"] == pytest.approx(sd, abs=1e-6)
+    assert output.has_signal
+    output.loss.backward()
+    # d/dlogp: GRPO -A / 4 = -+0.17678, SD 0.001 * ell / 4 = (0.00025, -0.0000625)
+    grpo = 0.7071068 / 4
+    expected = torch.tensor(
+        [[-grpo + 0.00025, -grpo - 0.0000625], [grpo + 0.00025, grpo - 0.0000625]]
+    )
+    assert torch.allclose(inputs.logp_B_T.grad, expected, atol=1e-6)
+
+
+def test_skill_sd_without_grpo_has_no_signal_when_the_teacher_agrees():
+    from protege.distill.methods.skill_sd import SkillSDConfig, skill_sd_loss
+
+    old = torch.tensor([[-1.0, -0.5]])
+    inputs = MethodInputs(
+        logp_B_T=old.clone().requires_grad_(),
+        old_logp_B_T=old,
+        mask_B_T=torch.ones(1, 2),
+        step_ids_B_T=torch.zeros(1, 2, dtype=torch.long),
+        rewards_B=torch.tensor([1.0]),
+        group_ids_B=torch.tensor([0]),
+        teacher_logp_B_T=old.clone(),
+    )
+    assert not skill_sd_loss(inputs, SkillSDConfig()).has_signal

@@ -150,10 +150,11 @@ def test_sod_with_uniform_step_divergence_equals_opd():
 
 
 def test_sod_adds_grpo_advantage_when_asked():
-    # two episodes of one task, rewards 1 and 0 -> GRPO advantages +1, -1
+    # two episodes of one task, rewards 1 and 0: mean 0.5, sample std sqrt(0.5) = 0.7071
+    # -> GRPO advantages +-0.5 / 0.7071 = +-0.7071
     inputs = _inputs([[-1.0], [-1.0]], [[-1.0], [-1.0]], [[0], [0]], rewards=[1.0, 0.0])
     advantages, _ = sod_advantages(inputs, SODConfig(with_grpo=True))
-    assert torch.allclose(advantages, torch.tensor([[1.0], [-1.0]]), atol=1e-5)
+    assert torch.allclose(advantages, torch.tensor([[0.7071068], [-0.7071068]]), atol=1e-5)
 
 
 # ------------------------------------------------------------------------------ TCOD
@@ -238,11 +239,11 @@ def test_the_paced_schedule_by_hand():
 def test_group_advantages_by_hand():
     rewards = torch.tensor([1.0, 0.0, 0.0, 0.0, 1.0, 1.0])
     groups = torch.tensor([0, 0, 0, 0, 1, 1])
-    # group 0: mean 0.25, std sqrt(0.1875) = 0.4330 -> (1.732, -0.577, -0.577, -0.577)
-    # group 1: all equal -> 0
+    # group 0: mean 0.25, sample std sqrt((0.5625 + 3 * 0.0625) / 3) = 0.5 (Bessel, as verl)
+    #   -> (1.5, -0.5, -0.5, -0.5); group 1: all equal -> 0
     statistics = group_statistics(rewards, groups)
     advantages = group_advantages(rewards, *statistics)
-    expected = torch.tensor([0.75 / 0.4330127, -0.25 / 0.4330127, -0.5773503, -0.5773503, 0, 0])
+    expected = torch.tensor([1.5, -0.5, -0.5, -0.5, 0, 0])
     assert torch.allclose(advantages, expected, atol=1e-4)
     assert torch.allclose(
         group_advantages(rewards, *statistics, scale=False),
@@ -324,6 +325,6 @@ def test_grpo_baseline_covers_the_whole_group_when_a_minibatch_holds_one_episode
             group_std_B=batch.group_std_B,
         )
         advantages.append(grpo_token_advantages(inputs, scale_by_std=True)[0, 1:])
-    # the group of 4 (mean 0.25, std 0.433), not the minibatch of 1 (advantage 0)
-    assert torch.allclose(advantages[0], torch.full((2,), 0.75 / 0.4330127), atol=1e-4)
-    assert torch.allclose(advantages[1], torch.full((2,), -0.25 / 0.4330127), atol=1e-4)
+    # the group of 4 (mean 0.25, sample std 0.5), not the minibatch of 1 (advantage 0)
+    assert torch.allclose(advantages[0], torch.full((2,), 1.5), atol=1e-4)
+    assert torch.allclose(advantages[1], torch.full((2,), -0.5), atol=1e-4)

@@ -28,9 +28,10 @@ def group_advantages(
 
     ``group_mean_B``/``group_std_B`` are each sequence's group statistics
     (:func:`protege.distill.batch.group_statistics`; the trainer computes them over the whole
-    update, as a minibatch may hold only part of a group). The std is the population std, so
-    a group of one has advantage 0. With ``scale=False`` only the group mean is subtracted
-    (Dr. GRPO).
+    update, as a minibatch may hold only part of a group). The std is the sample std
+    (Bessel-corrected, as verl's and TRL's ``torch.std``); a group of one has advantage 0
+    (verl would use its raw reward: mean 0, std 1). With ``scale=False`` only the group mean
+    is subtracted (Dr. GRPO).
     """
     centred_B = rewards_B.float() - group_mean_B
     return centred_B / (group_std_B + eps) if scale else centred_B
