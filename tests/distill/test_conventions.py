@@ -127,3 +127,55 @@ def test_skill_sd_without_grpo_has_no_signal_when_the_teacher_agrees():
         teacher_logp_B_T=old.clone(),
     )
     assert not skill_sd_loss(inputs, SkillSDConfig()).has_signal
+
+
+def test_the_logged_kl_is_the_mean_sampled_k1_per_turn_and_overall():
+    from protege.distill.divergences import k1, masked_mean
+    from protege.distill.metrics import per_turn_kl
+
+    old = torch.tensor([[0.0, -1.0, -2.0, -0.5]])
+    teacher = torch.tensor([[0.0, -1.5, -1.0, -0.5]])
+    turns = torch.tensor([[-1, 0, 0, 1]])
+    # k1 = log pi_old - log pi_T: turn 0 -> (0.5, -1.0), mean -0.25; turn 1 -> 0.0
+    assert per_turn_kl(old, teacher, turns) == pytest.approx({"kl/turn_00": -0.25, "kl/turn_01": 0})
+    # kl/mean: the token-mean over trained tokens, (0.5 - 1.0 + 0.0) / 3
+    mean = masked_mean(k1(old, teacher), (turns >= 0).float())
+    assert mean.item() == pytest.approx(-0.5 / 3)
+
+
+def test_sod_weights_come_from_pi_old_not_the_current_policy():
+    from protege.distill.methods.sod import SODConfig, sod_loss
+
+    old = torch.tensor([[-1.0, -1.0, -1.0]])
+    inputs = MethodInputs(
+        logp_B_T=torch.tensor([[-0.2, -3.0, -0.7]], requires_grad=True),  # theta has moved
+        old_logp_B_T=old,
+        mask_B_T=torch.ones(1, 3),
+        step_ids_B_T=torch.tensor([[0, 1, 1]]),
+        rewards_B=torch.tensor([0.0]),
+        group_ids_B=torch.tensor([0]),
+        teacher_logp_B_T=torch.tensor([[-2.0, -1.5, -1.5]]),
+    )
+    # d_1 = |-1 - -2| = 1, d_2 = 0.5 -> w_2 = min(1 / 0.5, 1.2) = 1.2, from pi_old alone
+    weights = sod_loss(inputs, SODConfig()).token_weights_B_T
+    assert torch.allclose(weights, torch.tensor([[1.0, 1.2, 1.2]]))
+
+
+def test_method_defaults_are_the_released_recipes():
+    from protege.distill.methods.opd import OPDConfig
+    from protege.distill.methods.skill_sd import SkillSDConfig
+    from protege.distill.methods.sod import SODConfig
+    from protege.distill.methods.tcod import TCODConfig
+
+    # tinker: unclipped importance sampling, kl_penalty_coef 1
+    opd = OPDConfig()
+    assert (opd.kl_coef, opd.clip_low, opd.clip_high) == (1.0, None, None)
+    # SOD run_sod.sh: eps 1e-6, delta 0.2, opd_coef 1, clip 0.2 / 0.28, verl dual clip 3
+    sod = SODConfig()
+    assert (sod.eps, sod.delta, sod.opd_coef) == (1e-6, 0.2, 1.0)
+    assert (sod.clip_low, sod.clip_high, sod.clip_ratio_c) == (0.2, 0.28, 3.0)
+    # TCOD (Trinity ppo): kl_coef 1, clip 0.2, dual clip 3
+    tcod = TCODConfig()
+    assert (tcod.kl_coef, tcod.clip_low, tcod.clip_high, tcod.clip_ratio_c) == (1.0, 0.2, 0.2, 3.0)
+    # SDAR: log-ratio cap 10
+    assert SkillSDConfig().max_log_ratio == 10.0
