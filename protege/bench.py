@@ -136,12 +136,19 @@ class Sizes:
     """Random episodes scored by the tiny teacher."""
     scoring_steps: int
     """Steps of each scored episode."""
+    loop_episodes: int
+    """Episodes per training update, vLLM in the loop vs transformers (SmolLM2)."""
+    loop_max_steps: int
+    """Step limit of those episodes."""
+    loop_rounds: int
+    """Updates each backend plays; all but the first are counted when there are two or more."""
 
 
-FULL = Sizes(20_000, 200, 2, 200, 20, 20, 8, 2, 16, 4, 30)
-"""Sizes of ``protege bench`` (about 8 minutes on a loaded 2-core VM): the scripts' defaults,
-except 2 environment repeats (not 3) and 8 rollout episodes of 2 steps (not 16 of 4)."""
-QUICK = Sizes(2_000, 2, 1, 20, 3, 3, 2, 1, 8, 2, 5)
+FULL = Sizes(20_000, 200, 2, 200, 20, 20, 8, 2, 16, 4, 30, 4, 4, 2)
+"""Sizes of ``protege bench`` (about 8 minutes on a loaded 2-core VM, a few more with vLLM in
+the loop): the scripts' defaults, except 2 environment repeats (not 3), 8 rollout episodes of
+2 steps (not 16 of 4) and vLLM-in-the-loop updates of 4-step episodes (not 15), 2 rounds."""
+QUICK = Sizes(2_000, 2, 1, 20, 3, 3, 2, 1, 8, 2, 5, 2, 2, 1)
 """Sizes of ``protege bench --quick``: every part in seconds, numbers only indicative."""
 
 
@@ -292,6 +299,52 @@ def _measure_scoring(sizes: Sizes) -> tuple[list[BenchRow], dict[str, Any]]:
     return rows, result
 
 
+def _vllm_problem() -> str | None:
+    if importlib.util.find_spec("vllm") is None and not os.environ.get("PROTEGE_VLLM_PYTHON"):
+        return (
+            "vllm is not installed: pip install 'protege[vllm]' (or set PROTEGE_VLLM_PYTHON to "
+            "a python that has it)"
+        )
+    return _smollm2_problem()
+
+
+def _measure_vllm_loop(sizes: Sizes) -> tuple[list[BenchRow], dict[str, Any]]:
+    from protege.benchmarks.vllm_rollouts import LoopSettings, measure
+
+    settings = LoopSettings(
+        episodes=sizes.loop_episodes,
+        max_steps=sizes.loop_max_steps,
+        rounds=sizes.loop_rounds,
+        warmup=1 if sizes.loop_rounds > 1 else 0,
+    )
+    result = measure(settings)
+    hf = result["mean"]["hf"]
+    rows = []
+    for backend in ("vllm-lora", "vllm-weights"):
+        mean = result["mean"][backend]
+        sync = backend.removeprefix("vllm-")
+        rows += [
+            measured_row(
+                "vllm-loop",
+                f"training rollouts, vLLM ({sync} sync) vs transformers: tokens/s",
+                "tokens/s",
+                mean["tokens_per_s"],
+                "transformers generate",
+                hf["tokens_per_s"],
+            ),
+            measured_row(
+                "vllm-loop",
+                f"training updates, vLLM ({sync} sync) vs transformers: updates/h",
+                "updates/h",
+                3600 / mean["update_s"],
+                "transformers generate",
+                3600 / hf["update_s"],
+                Target("ratio", ">=", 2.0, "x"),
+            ),
+        ]
+    return rows, result
+
+
 PARTS: dict[str, Part] = {
     part.name: part
     for part in (
@@ -310,6 +363,7 @@ PARTS: dict[str, Part] = {
         Part("sandbox", "Docker sandbox latency", _docker_problem, _measure_sandbox),
         Part("rollout", "SmolLM2 rollouts, batched", _smollm2_problem, _measure_rollout),
         Part("scoring", "teacher scoring cost", _smollm2_problem, _measure_scoring),
+        Part("vllm-loop", "vLLM in the training loop", _vllm_problem, _measure_vllm_loop),
     )
 }
 """Every part, in the order they run; ``--parts`` picks among their names."""

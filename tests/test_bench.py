@@ -118,7 +118,7 @@ def test_parts_are_checked_and_run_in_table_order():
         parse_parts("househld")
     assert str(error.value) == (
         "unknown benchmark part 'househld'. Did you mean 'household'? "
-        "Choose from: household, science, sandbox, rollout, scoring"
+        "Choose from: household, science, sandbox, rollout, scoring, vllm-loop"
     )
 
 

@@ -3,12 +3,16 @@
 The quick experiment behind the learning README's "starting point" tables: an SFT cold start
 on ``--cold-start`` expert episodes (cached per size), its greedy success on the quickstart's
 12 ``valid_unseen`` tasks, then ``--updates`` updates of the quickstart's SOD recipe with
-``--override`` (a JSON mapping merged like ``configs/NAME.yaml``) and the same evaluation.
-Results go to ``WORK/<cold start>/result.json`` and ``WORK/<cold start>-<name>/result.json``.
+``--override`` (a JSON mapping, or a YAML file of one, merged like ``configs/NAME.yaml``) and
+the same evaluation. A ``teacher.path`` of ``hint-teacher`` names the privileged teacher
+(``recipes.HINT_TEACHER_STAGES``, trained and cached on first use). Results go to
+``WORK/<cold start>/result.json`` and ``WORK/<cold start>-<name>/result.json``.
 
     python benchmarks/learning/probe.py --cold-start 16
     python benchmarks/learning/probe.py --cold-start 16 --name fkl --override \\
         '{"method": {"name": "opd", "objective": "gkd", "beta": 0.0, "top_k": 16}}'
+    python benchmarks/learning/probe.py --name opd_ref_hint --updates 12 \\
+        --override benchmarks/learning/probes/opd_ref_hint.yaml
 """
 
 from __future__ import annotations
@@ -19,11 +23,23 @@ import time
 from pathlib import Path
 from typing import Any
 
+import yaml
 from run import merged  # this folder's run.py (the script's folder is on sys.path)
 
 from protege.distill.metrics import read_metrics
 from protege.quickstart import ensure_teacher, evaluate_agent, pick_model, train_config
-from protege.quickstart.recipes import cold_start_config, sod_config
+from protege.quickstart.recipes import HINT_TEACHER_STAGES, cold_start_config, sod_config
+
+HINT_TEACHER = "hint-teacher"
+"""The ``teacher.path`` that stands for the privileged teacher's cached folder."""
+
+
+def read_override(text: str) -> dict[str, Any]:
+    """``--override``: a JSON mapping, or the path of a YAML file holding one."""
+    path = Path(text)
+    if text.strip().startswith("{") or not path.is_file():
+        return json.loads(text)
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
 def evaluated(model: str, adapter: Path, episodes: int, folder: Path, **extra: Any) -> dict:
@@ -41,7 +57,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cold-start", type=int, default=16, help="expert episodes")
     parser.add_argument("--name", help="a name for the variant; none: only the cold start")
-    parser.add_argument("--override", default="{}", help="JSON merged into the SOD recipe")
+    parser.add_argument(
+        "--override", default="{}", help="JSON (or a YAML file) merged into the SOD recipe"
+    )
     parser.add_argument("--updates", type=int, default=6)
     parser.add_argument("--episodes", type=int, default=12)
     parser.add_argument("--work", type=Path, default=Path("learning-probe"))
@@ -59,8 +77,13 @@ def main() -> None:
     if not args.name:
         return
     out = args.work / f"{cold_dir.name}-{args.name}"
-    override = json.loads(args.override)
+    override = read_override(args.override)
     config = merged(sod_config(model, cold, teacher, out, args.updates), override)
+    if config["teacher"]["path"] == HINT_TEACHER:
+        hint_teacher, _ = ensure_teacher(
+            model, print, stages=HINT_TEACHER_STAGES, kind=HINT_TEACHER
+        )
+        config["teacher"]["path"] = str(hint_teacher)
     started = time.perf_counter()
     final = train_config(config)
     train_s = time.perf_counter() - started

@@ -96,6 +96,10 @@ class TeacherConfig(Section):
     vllm_gpu_memory_utilization: float | None = Field(None, gt=0.0, le=1.0)
     # most tokens (sequences x longest length) per teacher forward pass
     max_batch_tokens: int = Field(8192, ge=1)
+    # "next_action": the teacher reads, after every observation, the environment expert's next
+    # action from the state the student reached (a privileged teacher, trained to use it with
+    # `method: {name: sft, hint: next_action}`); "none": the student's context
+    hint: Literal["none", "next_action"] = "none"
 
 
 class EnvConfig(Section):

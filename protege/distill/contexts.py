@@ -1,9 +1,12 @@
-"""What the teacher sees beyond the student's context: nothing, a skill (Skill-SD), the plan (OPSD).
+"""What the teacher sees beyond the student's context: nothing, a skill (Skill-SD), the plan
+(OPSD), the expert's next action at every step (the privileged teacher, ``teacher.hint``).
 
-A context builds, per episode, a privileged text placed at the end of the system message of
-the teacher's first prompt; the student's action tokens and everything after its first action
-are kept verbatim by the scorer. Contexts are looked up by the method's ``teacher_context``
-name in :data:`CONTEXTS`.
+Skill and plan contexts build, per episode, a privileged text placed at the end of the system
+message of the teacher's first prompt; the student's action tokens and everything after its
+first action are kept verbatim by the scorer. The hint context gives the scorer a copy of each
+episode with a hint in every observation (:mod:`protege.distill.hints`). Contexts are looked up
+by name in :data:`CONTEXTS`: ``hint`` where the config asks for it, else the method's
+``teacher_context``.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any, Protocol
 
 from protege.agents.conversation import encode_text
 from protege.agents.formats import PromptFormat
+from protege.distill.hints import expert_hints, hinted_episode
 from protege.distill.rollouts import expert_plan
 from protege.distill.scoring import TeacherPrompt
 from protege.distill.skills import (
@@ -68,6 +72,10 @@ class TeacherContext(Protocol):
         """The scorer's ``teacher_prompt`` for these episodes (None = the student's context)."""
         ...
 
+    def teacher_episodes(self, episodes: Sequence[Episode]) -> list[Episode]:
+        """The episodes as the teacher reads them (same steps and action tokens)."""
+        ...
+
     def after_scoring(self, episodes: Sequence[Episode]) -> None:
         """Learn from finished episodes (Skill-SD summarises them)."""
         ...
@@ -90,6 +98,10 @@ class PlainContext:
     def prompt_fn(self, episodes: Sequence[Episode]) -> TeacherPrompt | None:
         """No replacement."""
         return None
+
+    def teacher_episodes(self, episodes: Sequence[Episode]) -> list[Episode]:
+        """The episodes unchanged."""
+        return list(episodes)
 
     def after_scoring(self, episodes: Sequence[Episode]) -> None:
         """Nothing to learn."""
@@ -120,6 +132,10 @@ class _PrivilegedContext:
                 self.tokenizer, self.format, episode, self.text(episode)
             )
         return lambda episode, step: prompts[id(episode)]
+
+    def teacher_episodes(self, episodes: Sequence[Episode]) -> list[Episode]:
+        """The episodes unchanged (the privileged text comes through :meth:`prompt_fn`)."""
+        return list(episodes)
 
     def after_scoring(self, episodes: Sequence[Episode]) -> None:
         """Nothing to learn by default."""
@@ -211,5 +227,30 @@ class SkillContext(_PrivilegedContext):
             self.library = SkillLibrary.from_dict(state["library"])
 
 
-CONTEXTS: dict[str, type] = {"plain": PlainContext, "plan": PlanContext, "skill": SkillContext}
-"""Teacher contexts by the method's ``teacher_context`` name."""
+class HintContext(PlainContext):
+    """The privileged teacher: the expert's next action from each state the student reached,
+    appended to the observation before each of the student's actions."""
+
+    def __init__(self, tokenizer: Any, env: Any, **_: Any) -> None:
+        self.tokenizer = tokenizer
+        self.env = env
+
+    def teacher_episodes(self, episodes: Sequence[Episode]) -> list[Episode]:
+        """Copies of the episodes with the expert's hint before every action."""
+        return [hinted(self.tokenizer, episode, self.env) for episode in episodes]
+
+
+def hinted(tokenizer: Any, episode: Episode, env: Any) -> Episode:
+    """``episode`` with the expert's next action before every action (``env``: the run's
+    :class:`~protege.distill.config.EnvConfig`, for the split, task type and step limit)."""
+    hints = expert_hints(episode, split=env.split, task_type=env.task_type, max_steps=env.max_steps)
+    return hinted_episode(tokenizer, episode, hints)
+
+
+CONTEXTS: dict[str, type] = {
+    "plain": PlainContext,
+    "plan": PlanContext,
+    "skill": SkillContext,
+    "hint": HintContext,
+}
+"""Teacher contexts by name."""

@@ -99,6 +99,7 @@ class Run:
 def setup(config: DistillConfig) -> Run:
     """Build models, optimiser, scheduler, teacher, context and logger for a run."""
     spec = get_method(config.method.name)
+    context = CONTEXTS[context_name(config, spec)]
     world = distributed.init_world(pick_device(config.student.device))
     device = distributed.local_device(pick_device(config.student.device))
     if config.rollout.tasks_per_update % world.size:
@@ -115,7 +116,7 @@ def setup(config: DistillConfig) -> Run:
     summariser = HFPolicy.from_model(
         student, tokenizer, temperature=0.0, max_new_tokens=128, prefix_cache=False
     )
-    context = CONTEXTS[spec.teacher_context](
+    context = context(
         tokenizer=tokenizer,
         prompt_format=prompt_format,
         method=config.method,
@@ -150,6 +151,23 @@ def setup(config: DistillConfig) -> Run:
         config, spec, world, device, tokenizer, student, teacher, scorer, context, optimizer,
         scheduler, logger, env_max_steps(config), output, rollouts,
     )  # fmt: skip
+
+
+def context_name(config: DistillConfig, spec: Any) -> str:
+    """``hint`` where the config asks for the privileged teacher (or SFT trains one), else
+    the method's own teacher context."""
+    hint = config.teacher.hint if spec.teacher != "none" else getattr(config.method, "hint", "none")
+    if config.teacher.hint != "none" and spec.teacher == "none":
+        raise ConfigError(f"teacher.hint: method {spec.name!r} has no teacher to give hints to")
+    if hint == "none":
+        return spec.teacher_context
+    if spec.teacher_context != "plain":
+        raise ConfigError(
+            f"teacher.hint: method {spec.name!r} gives its teacher a {spec.teacher_context!r} "
+            "context already; hints combine only with methods whose teacher reads the "
+            "student's context"
+        )
+    return "hint"
 
 
 # ----------------------------------------------------------------------------- rollouts
@@ -219,7 +237,9 @@ def score(run: Run, episodes: list[Episode]) -> list[dict[int, StepScores]] | No
     training = run.student.training
     run.student.eval()
     try:
-        scores = run.scorer.score(episodes, run.context.prompt_fn(episodes))
+        scores = run.scorer.score(
+            run.context.teacher_episodes(episodes), run.context.prompt_fn(episodes)
+        )
     finally:
         run.student.train(training)
     run.context.after_scoring(episodes)
@@ -227,6 +247,15 @@ def score(run: Run, episodes: list[Episode]) -> list[dict[int, StepScores]] | No
         for number, step_scores in by_step.items():
             episode.steps[number].teacher_logprobs = step_scores.logprobs
     return scores
+
+
+def training_episodes(run: Run, episodes: list[Episode]) -> list[Episode]:
+    """What the student is trained on: the episodes as played, except that a method without a
+    teacher trains on its context's view (SFT of a privileged teacher: the hinted episodes,
+    what that teacher will read)."""
+    if run.spec.teacher == "none":
+        return run.context.teacher_episodes(episodes)
+    return episodes
 
 
 def behaviour_logprobs(run: Run, rows: list[Row]) -> None:
@@ -455,9 +484,10 @@ def run_update(run: Run, update: int) -> tuple[dict[str, float], list[Episode]]:
     episodes, groups = collect(run, update, curriculum)
     rolled_out = time.perf_counter()
     scores = score(run, episodes)
+    trained = training_episodes(run, episodes)
     rows = [
         episode_row(episode, group, None if scores is None else scores[index])
-        for index, (episode, group) in enumerate(zip(episodes, groups, strict=True))
+        for index, (episode, group) in enumerate(zip(trained, groups, strict=True))
     ]
     set_group_statistics(rows)
     if run.spec.rollout == "student":  # importance ratios need the sampling policy's log-probs

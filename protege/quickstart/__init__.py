@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,20 +78,26 @@ def pick_model(model: str, say: Say) -> str:
 
 
 def ensure_teacher(
-    model: str, say: Say, retrain: bool = False, device: str = "cpu"
+    model: str,
+    say: Say,
+    retrain: bool = False,
+    device: str = "cpu",
+    stages: Sequence[Callable[[str, str | Path], dict[str, Any]]] | None = None,
+    kind: str = "teacher",
 ) -> tuple[Path, bool]:
-    """The merged teacher model folder for ``model``: every stage of
-    :data:`~protege.quickstart.recipes.TEACHER_STAGES` trained on ``device`` (about 18 min on 2
-    CPU cores), merged and cached on first use. Returns the folder and whether it was
-    cached."""
-    final = recipes.teacher_dir(model)
+    """The merged teacher model folder for ``model``: every stage of ``stages`` (default
+    :data:`~protege.quickstart.recipes.TEACHER_STAGES`, about 18 min on 2 CPU cores) trained on
+    ``device``, merged and cached on first use (``kind`` names the cache folders). Returns the
+    folder and whether it was cached."""
+    stages = recipes.TEACHER_STAGES if stages is None else stages
+    final = recipes.teacher_dir(model, stages=stages, kind=kind)
     if (final / "config.json").is_file() and not retrain:
         return final, True
     base = model
-    for index, recipe in enumerate(recipes.TEACHER_STAGES, 1):
-        folder = recipes.teacher_dir(model, index)
+    for index, recipe in enumerate(stages, 1):
+        folder = recipes.teacher_dir(model, index, stages, kind)
         if retrain or not (folder / "config.json").is_file():
-            say(f"Training the teacher once (SFT stage {index}), cached in {escape(str(folder))}")
+            say(f"Training the {kind} once (SFT stage {index}), cached in {escape(str(folder))}")
             run_dir = folder.with_name(folder.name + ".run")
             adapter = train_config(recipes.on_device(recipe(base, run_dir), device))
             merge_adapter(base, adapter, folder)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +144,28 @@ TEACHER_STAGES: tuple[Callable[[str, str | Path], dict[str, Any]], ...] = (
 """The teacher's SFT stages; each trains a LoRA on the merged result of the one before."""
 
 
+HINT_ENV: dict[str, Any] = {**ENV, "task_type": None, "max_steps": 25}
+"""Every task type, with room for the longer clean / heat / cool expert paths (up to 23 steps
+on ``valid_unseen``)."""
+
+
+def hint_teacher_config(model: str, output_dir: str | Path) -> dict[str, Any]:
+    """The privileged teacher: SFT on 96 ``train`` expert episodes of every task type, each
+    observation followed by the expert's next action (``method.hint: next_action``), so the
+    model learns to read the hint; it then acts as the expert from any state it is shown."""
+    config = teacher_config(model, output_dir)
+    config["method"] = {"name": "sft", "hint": "next_action"}
+    config["env"] = HINT_ENV
+    config.update(updates=12, seed=3)
+    return config
+
+
+HINT_TEACHER_STAGES: tuple[Callable[[str, str | Path], dict[str, Any]], ...] = (
+    hint_teacher_config,
+)
+"""The privileged teacher's one SFT stage (``teacher.hint: next_action`` scores with it)."""
+
+
 def on_device(config: dict[str, Any], device: str) -> dict[str, Any]:
     """``config`` with its student and teacher moved to ``device`` ("cpu", "cuda", "auto").
 
@@ -154,15 +176,22 @@ def on_device(config: dict[str, Any], device: str) -> dict[str, Any]:
     return config
 
 
-def teacher_dir(model: str, stage: int | None = None) -> Path:
+def teacher_dir(
+    model: str,
+    stage: int | None = None,
+    stages: Sequence[Callable[[str, str | Path], dict[str, Any]]] | None = None,
+    kind: str = "teacher",
+) -> Path:
     """The cache folder of the merged teacher after ``stage`` stages (default: all) of
-    :data:`TEACHER_STAGES` from ``model``; named by a digest of every stage's recipe."""
-    stages = TEACHER_STAGES[: len(TEACHER_STAGES) if stage is None else stage]
+    ``stages`` (default :data:`TEACHER_STAGES`) from ``model``; named ``kind``, the stage and
+    a digest of every stage's recipe."""
+    stages = TEACHER_STAGES if stages is None else stages
+    stages = stages[: len(stages) if stage is None else stage]
     base, recipes = model, []
     folder = Path(model)
     for index, recipe in enumerate(stages, 1):
         recipes.append(recipe(base, ""))
         digest = hashlib.sha256(json.dumps(recipes, sort_keys=True).encode()).hexdigest()[:12]
-        folder = cache_dir() / "quickstart" / f"teacher{index}-{Path(model).name}-{digest}"
+        folder = cache_dir() / "quickstart" / f"{kind}{index}-{Path(model).name}-{digest}"
         base = str(folder)
     return folder

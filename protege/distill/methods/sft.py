@@ -25,6 +25,9 @@ class SFTConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Literal["sft"] = "sft"
+    # "next_action": train on episodes that show the expert's next action after every
+    # observation, the context a `teacher.hint: next_action` teacher reads; "none": as played
+    hint: Literal["none", "next_action"] = "none"
 
 
 def sft_loss(inputs: MethodInputs, config: SFTConfig) -> LossOutput:
