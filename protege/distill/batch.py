@@ -16,14 +16,18 @@ import torch
 def group_statistics(
     rewards_B: torch.Tensor, group_ids_B: torch.Tensor
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Each sequence's group reward mean and population std; ``[B]`` -> ``([B], [B])``."""
+    """Each sequence's group reward mean and sample std; ``[B]`` -> ``([B], [B])``.
+
+    The std is Bessel-corrected (``n - 1``), as ``torch.std`` in verl's and TRL's GRPO; a
+    group of one has std 0 (its advantage is 0: no baseline to compare with).
+    """
     mean_B = torch.zeros_like(rewards_B, dtype=torch.float32)
     std_B = torch.zeros_like(rewards_B, dtype=torch.float32)
     for group in torch.unique(group_ids_B):
         members = group_ids_B == group
         rewards_G = rewards_B[members].float()
         mean_B[members] = rewards_G.mean()
-        std_B[members] = rewards_G.std(unbiased=False)
+        std_B[members] = rewards_G.std() if rewards_G.numel() > 1 else 0.0
     return mean_B, std_B
 
 
@@ -53,7 +57,7 @@ class MethodInputs:
     """Each sequence's group reward mean over the whole update: a minibatch may hold only
     part of a group. None: over these sequences (they hold whole groups)."""
     group_std_B: torch.Tensor | None = None
-    """Each sequence's group reward population std, like :attr:`group_mean_B`."""
+    """Each sequence's group reward sample std, like :attr:`group_mean_B`."""
 
     def __post_init__(self) -> None:
         if self.group_mean_B is None or self.group_std_B is None:
@@ -68,3 +72,7 @@ class LossOutput:
     metrics: dict[str, float] = field(default_factory=dict)
     token_weights_B_T: torch.Tensor | None = None
     """Per-token weights the method applied (SOD step weights), for logging."""
+    has_signal: bool = True
+    """False when the loss carries no gradient signal (every advantage of every trained token
+    is 0, e.g. GRPO groups with equal rewards): the trainer skips its backward pass, and an
+    optimiser step whose gradients are all zero is skipped (``optim/skipped_steps``)."""

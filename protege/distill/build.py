@@ -15,7 +15,7 @@ import gymnasium as gym
 
 from protege.agents.policies.hf import pick_device, pick_dtype, resolve_model_path
 from protege.distill import distributed
-from protege.distill.config import DistillConfig
+from protege.distill.config import ConfigError, DistillConfig
 from protege.distill.scoring import TeacherScorer, VLLMTeacherScorer, load_teacher
 
 
@@ -120,6 +120,22 @@ def env_max_steps(config: DistillConfig) -> int:
         env.close()
 
 
+def student_temperature(config: DistillConfig, spec: Any) -> float:
+    """The temperature of the distribution the student's training tokens were drawn from, at
+    which ``pi_old`` and ``pi_theta`` are computed: ``rollout.temperature``, or 1 for greedy
+    rollouts (temperature 0 has no distribution to match: the model's own stands in) and for
+    expert-played rows (SFT). ``rollout.top_p`` is ignored, as verl and TRL ignore it."""
+    temperature = config.rollout.temperature
+    return temperature if spec.rollout == "student" and temperature > 0 else 1.0
+
+
+def teacher_temperature(config: DistillConfig, spec: Any) -> float:
+    """The temperature of the teacher's scores: ``teacher.temperature``, or the student's."""
+    if config.teacher.temperature is not None:
+        return config.teacher.temperature
+    return student_temperature(config, spec)
+
+
 def vllm_teacher_options(config: DistillConfig) -> dict[str, Any]:
     """``vllm.LLM`` keyword arguments of a ``teacher.backend: vllm`` engine."""
     options: dict[str, Any] = {"dtype": config.teacher.dtype}  # vLLM reads "auto" the same way
@@ -132,7 +148,14 @@ def build_scorer(config: DistillConfig, spec: Any, teacher: Any, tokenizer: Any)
     """The scorer of the method's teacher: transformers forward passes, or vLLM's
     ``prompt_logprobs`` for an external teacher with ``teacher.backend: vllm``; None when the
     method has no teacher."""
+    temperature = teacher_temperature(config, spec)
     if spec.teacher == "external" and config.teacher.backend == "vllm":
+        if temperature != 1.0:
+            raise ConfigError(
+                f"teacher.backend vllm scores at temperature 1 only, but the teacher's "
+                f"temperature is {temperature:g} (teacher.temperature, or rollout.temperature "
+                "when null); set teacher.temperature: 1.0 or use teacher.backend: hf"
+            )
         return VLLMTeacherScorer(
             str(resolve_model_path(config.teacher.path)),
             top_k=spec.top_k(config.method),
@@ -145,4 +168,5 @@ def build_scorer(config: DistillConfig, spec: Any, teacher: Any, tokenizer: Any)
         pad_id=int(tokenizer.pad_token_id or 0),
         top_k=spec.top_k(config.method),
         max_batch_tokens=config.teacher.max_batch_tokens,
+        temperature=temperature,
     )

@@ -86,6 +86,11 @@ class TeacherConfig(Section):
     dtype: str = "auto"
     # "hf" (transformers forward passes) or "vllm" (prompt_logprobs)
     backend: Literal["hf", "vllm"] = "hf"
+    # temperature of the teacher's log-probabilities (external or self teacher); null = the
+    # student's sampling temperature (all three of pi_old, pi_theta and the teacher at the
+    # rollout temperature, as TRL's GKD and verl's reference model); 1.0 = the teacher's own
+    # distribution (verl's native OPD, tinker, TCOD)
+    temperature: float | None = Field(None, gt=0.0)
     # backend vllm: the share of the GPU's memory its engine may take (weights and KV cache);
     # null = vLLM's default, 0.9 (lower it when the student trains on the same GPU)
     vllm_gpu_memory_utilization: float | None = Field(None, gt=0.0, le=1.0)
@@ -158,8 +163,13 @@ class OptimConfig(Section):
     weight_decay: float = Field(0.0, ge=0.0)
     # episodes per optimiser step, before gradient accumulation
     minibatch_size: int = Field(4, ge=1)
-    # minibatches whose gradients are summed into one optimiser step
+    # minibatches whose gradients are summed into one optimiser step (weighted by their
+    # trained tokens: the step is that of one minibatch holding them all)
     grad_accumulation: int = Field(1, ge=1)
+    # optimiser steps per pass over an update's episodes; null = one per minibatch_size x
+    # grad_accumulation episodes; 1 = one step on all of them, their minibatches accumulated
+    # (tinker's recipe; replaces grad_accumulation)
+    steps_per_update: int | None = Field(None, ge=1)
     # passes over each update's episodes
     epochs_per_update: int = Field(1, ge=1)
     # gradient-norm clip; null = none
@@ -171,6 +181,15 @@ class OptimConfig(Section):
     # recompute each layer's activations in the backward pass: about a third more compute,
     # but activation memory no longer grows with layers x tokens (long multi-turn episodes)
     gradient_checkpointing: bool = False
+
+    @model_validator(mode="after")
+    def _one_accumulation(self) -> OptimConfig:
+        if self.steps_per_update is not None and self.grad_accumulation != 1:
+            raise ValueError(
+                f"give steps_per_update ({self.steps_per_update}) or grad_accumulation "
+                f"({self.grad_accumulation}), not both: steps_per_update sets the accumulation"
+            )
+        return self
 
 
 class EvalConfig(Section):
@@ -242,6 +261,17 @@ class DistillConfig(Section):
     seed: int = 0
     # run folder: metrics, checkpoints, samples
     output_dir: str = "runs/distill"
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> DistillConfig:
+        grpo = self.method.name in ("grpo", "opd_grpo") or getattr(self.method, "with_grpo", False)
+        if grpo and self.rollout.group_size < 2:
+            raise ValueError(
+                f"method {self.method.name!r} uses GRPO's group baseline, which needs "
+                f"rollout.group_size >= 2 (got {self.rollout.group_size}): with one episode "
+                "per task every GRPO advantage is 0"
+            )
+        return self
 
     @model_validator(mode="after")
     def _check_names(self) -> DistillConfig:

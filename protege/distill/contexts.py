@@ -19,7 +19,13 @@ from protege.agents.formats import PromptFormat
 from protege.distill.hints import expert_hints, hinted_episode
 from protege.distill.rollouts import expert_plan
 from protege.distill.scoring import TeacherPrompt
-from protege.distill.skills import PolicySummariser, Skill, SkillLibrary, TemplateSummariser
+from protege.distill.skills import (
+    PolicySummariser,
+    Skill,
+    SkillLibrary,
+    TemplateSummariser,
+    skill_sources,
+)
 from protege.distill.skills import skill_text as join_skills
 from protege.errors import ProtegeError
 from protege.records import Episode
@@ -185,6 +191,7 @@ class SkillContext(_PrivilegedContext):
     ) -> None:
         super().__init__(tokenizer, prompt_format)
         self.k = method.skills_per_prompt
+        self.wins_only = method.skills_from == "wins"
         self.library = SkillLibrary(method.max_skills_per_type, method.ucb_c)
         self.summariser = (
             PolicySummariser(summariser_policy)
@@ -200,15 +207,14 @@ class SkillContext(_PrivilegedContext):
         return join_skills(skills)
 
     def after_scoring(self, episodes: Sequence[Episode]) -> None:
-        """Credit the skills used with each outcome, then summarise one episode per task."""
+        """Credit the skills used with each outcome, then summarise one episode per task: a
+        won one (``skills_from: wins`` skips tasks without a win; ``all`` makes a lost one a
+        lesson)."""
         for episode in episodes:
             self.library.update(self.used.pop(id(episode), []), float(episode.won))
-        seen: set[str] = set()
-        for episode in episodes:
-            if episode.task_id not in seen:
-                seen.add(episode.task_id)
-                text = self.summariser.summarise(episode)
-                self.library.add(text, episode.task_type, episode.task_id)
+        for episode in skill_sources(episodes, wins_only=self.wins_only):
+            text = self.summariser.summarise(episode)
+            self.library.add(text, episode.task_type, episode.task_id)
         self.used.clear()
 
     def state(self) -> dict[str, Any]:

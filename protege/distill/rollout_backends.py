@@ -63,13 +63,16 @@ class HFRollouts:
     def policy(
         self, student: Any, version: int, *, temperature: float, top_p: float = 1.0
     ) -> Policy:
-        """:meth:`HFPolicy.from_model` on the live weights (``version`` needs no action)."""
+        """:meth:`HFPolicy.from_model` on the live weights (``version`` needs no action); the
+        recorded log-probabilities are those of the tempered, top-p truncated distribution the
+        tokens were drawn from."""
         return HFPolicy.from_model(
             student,
             self.tokenizer,
             temperature=temperature,
             top_p=top_p,
             max_new_tokens=self.max_new_tokens,
+            logprobs="sampling",  # recorded: the sampled distribution's, as pi_old
         )
 
     def close(self) -> None:

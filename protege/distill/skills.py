@@ -50,10 +50,15 @@ def _trace(episode: Episode, limit: int = 30) -> str:
 
 
 class TemplateSummariser:
-    """A rule-based skill: the winning workflow, or the actions that did nothing."""
+    """A rule-based skill: a won episode's workflow, or a lost episode's lesson.
+
+    A lost episode's actions are never written out: a self-teacher with a failed workflow in
+    its context endorses copying it (on Household the 135M student's teacher did exactly that).
+    Its lesson names only the actions that did nothing or did not parse.
+    """
 
     def summarise(self, episode: Episode) -> str:
-        """Success patterns, mistakes and a workflow, from the episode's steps."""
+        """Success patterns, mistakes and (for a win) the workflow, from the episode's steps."""
         actions = [step.action for step in episode.steps]
         failed = sorted(
             {
@@ -63,14 +68,30 @@ class TemplateSummariser:
                 or (after is not None and after.observation.startswith("Nothing happens"))
             }
         )
-        outcome = "solved" if episode.won else "not solved"
+        mistakes = f"Mistakes: {', '.join(failed) if failed else 'none seen'}."
+        if not episode.won:
+            return (
+                f"Task type {episode.task_type} (a lesson from an unsolved attempt, "
+                f"{len(actions)} actions).\n{mistakes}\n"
+                "Avoid these actions where they did nothing; do not repeat an attempt that fails."
+            )
         workflow = "\n".join(f"{n}. {a}" for n, a in enumerate(actions, start=1)) or "(none)"
         return (
-            f"Task type {episode.task_type} ({outcome} in {len(actions)} actions).\n"
-            f"Success patterns: {'follow the workflow below' if episode.won else 'none yet'}.\n"
-            f"Mistakes: {', '.join(failed) if failed else 'none seen'}.\n"
-            f"Workflow:\n{workflow}"
+            f"Task type {episode.task_type} (solved in {len(actions)} actions).\n"
+            "Success patterns: follow the workflow below.\n"
+            f"{mistakes}\nWorkflow:\n{workflow}"
         )
+
+
+def skill_sources(episodes: Sequence[Episode], wins_only: bool = True) -> list[Episode]:
+    """The episodes to summarise: one per task, a won one where the task has one; with
+    ``wins_only`` a task without a win gives none (its attempts would teach their mistakes)."""
+    chosen: dict[str, Episode] = {}
+    for episode in episodes:
+        current = chosen.get(episode.task_id)
+        if current is None or (episode.won and not current.won):
+            chosen[episode.task_id] = episode
+    return [e for e in chosen.values() if e.won or not wins_only]
 
 
 class PolicySummariser:

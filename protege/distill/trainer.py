@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from protege.agents.formats import get_format
 from protege.agents.policies.hf import HFPolicy, pick_device
 from protege.agents.rollout import task_for_seed
 from protege.distill import distributed
-from protege.distill.batch import MethodInputs
+from protege.distill.batch import LossOutput, MethodInputs
 from protege.distill.batching import (
     Collated,
     Row,
@@ -40,6 +41,7 @@ from protege.distill.build import (
     env_max_steps,
     load_student,
     lr_lambda,
+    student_temperature,
 )
 from protege.distill.checkpoint import (
     checkpoint_dir,
@@ -126,8 +128,8 @@ def setup(config: DistillConfig) -> Run:
         trainable, lr=config.optim.lr, weight_decay=config.optim.weight_decay
     )
     rows = config.rollout.tasks_per_update // world.size * config.rollout.group_size
-    per_step = config.optim.minibatch_size * config.optim.grad_accumulation
-    total = config.updates * config.optim.epochs_per_update * math.ceil(rows / per_step)
+    per_pass = len(step_groups(math.ceil(rows / config.optim.minibatch_size), config))
+    total = config.updates * config.optim.epochs_per_update * per_pass
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda(config, total))
     output = Path(config.output_dir)
     logger = None
@@ -257,7 +259,9 @@ def training_episodes(run: Run, episodes: list[Episode]) -> list[Episode]:
 
 
 def behaviour_logprobs(run: Run, rows: list[Row]) -> None:
-    """The student's log-probabilities before this update (the importance-ratio denominator)."""
+    """The student's log-probabilities before this update (the importance-ratio denominator),
+    of the distribution it sampled from: logits / ``rollout.temperature``
+    (:func:`~protege.distill.build.student_temperature`)."""
     pad = int(run.tokenizer.pad_token_id or 0)
     run.student.eval()
     with torch.no_grad():
@@ -265,7 +269,11 @@ def behaviour_logprobs(run: Run, rows: list[Row]) -> None:
             chunk = rows[start : start + run.config.optim.minibatch_size]
             batch = collate(chunk, pad).to(run.device)
             logp_B_T = token_logprobs(
-                run.student, batch.input_ids_B_T, batch.attention_mask_B_T, batch.mask_B_T > 0
+                run.student,
+                batch.input_ids_B_T,
+                batch.attention_mask_B_T,
+                batch.mask_B_T > 0,
+                temperature=student_temperature(run.config, run.spec),
             ).logp_B_T.cpu()
             for row, logp_T in zip(chunk, logp_B_T, strict=True):
                 row.old_logp = logp_T[: len(row.token_ids)]
@@ -275,14 +283,16 @@ def behaviour_logprobs(run: Run, rows: list[Row]) -> None:
 # ----------------------------------------------------------------------------- optimisation
 
 
-def minibatch_loss(run: Run, batch: Collated) -> tuple[torch.Tensor, dict[str, float]]:
-    """The method's loss on one minibatch (the only place a method is called)."""
+def minibatch_loss(run: Run, batch: Collated) -> LossOutput:
+    """The method's loss on one minibatch (the only place a method is called); its metrics
+    include the SOD weight statistics when the method reports token weights."""
     scored = token_logprobs(
         run.student,
         batch.input_ids_B_T,
         batch.attention_mask_B_T,
         batch.mask_B_T > 0,
         gather_ids_B_T_K=batch.teacher_topk_ids_B_T_K,
+        temperature=student_temperature(run.config, run.spec),  # pi_theta at pi_old's
     )
     # expert-played rows (SFT) have no behaviour policy: the current one stands in (ratio 1)
     old_logp_B_T = batch.old_logp_B_T
@@ -302,39 +312,102 @@ def minibatch_loss(run: Run, batch: Collated) -> tuple[torch.Tensor, dict[str, f
         group_std_B=batch.group_std_B,
     )
     output = run.spec.loss(inputs, run.config.method)
-    metrics = dict(output.metrics)
     if output.token_weights_B_T is not None:
-        metrics.update(weight_stats(output.token_weights_B_T, batch.mask_B_T))
-    return output.loss, metrics
+        output.metrics = {
+            **output.metrics,
+            **weight_stats(output.token_weights_B_T, batch.mask_B_T),
+        }
+    return output
+
+
+def step_groups(minibatch_count: int, config: DistillConfig) -> list[range]:
+    """The minibatches of one pass over an update, cut into optimiser steps.
+
+    ``optim.steps_per_update: n`` cuts them into ``n`` near-equal groups (1: one step on all
+    of the update's episodes, tinker's recipe); otherwise each step takes
+    ``optim.grad_accumulation`` minibatches.
+    """
+    steps = config.optim.steps_per_update
+    size = config.optim.grad_accumulation if steps is None else math.ceil(minibatch_count / steps)
+    return [range(s, min(s + size, minibatch_count)) for s in range(0, minibatch_count, size)]
+
+
+def accumulate(run: Run, batches: list[Collated], totals: dict[str, float]) -> None:
+    """Backpropagate each minibatch's loss weighted by its share of the group's trained tokens.
+
+    Every method's loss is a token-mean, so the summed gradient is that of the token-mean
+    over the whole group: the same step as one minibatch holding every row (tested). A
+    minibatch without signal (:attr:`LossOutput.has_signal`) is not backpropagated: its
+    gradient would be exactly zero.
+    """
+    tokens = [float(batch.mask_B_T.sum()) for batch in batches]
+    total = sum(tokens)
+    for batch, count in zip(batches, tokens, strict=True):
+        output = minibatch_loss(run, batch.to(run.device))
+        if output.has_signal and output.loss.requires_grad and count > 0:
+            (output.loss * (count / total)).backward()
+        for key, value in {"loss": output.loss.item(), **output.metrics}.items():
+            totals[key] = totals.get(key, 0.0) + value
+
+
+def gradient_norm(run: Run) -> float:
+    """The global L2 norm of the trainable gradients, clipped to ``optim.max_grad_norm``
+    when set (the norm before clipping is returned)."""
+    trainable = [p for p in run.student.parameters() if p.requires_grad and p.grad is not None]
+    if not trainable:
+        return 0.0
+    limit = run.config.optim.max_grad_norm
+    return float(torch.nn.utils.clip_grad_norm_(trainable, limit if limit else math.inf))
+
+
+def scheduler_step(run: Run) -> None:
+    """Advance the learning-rate schedule by one planned step, applied or skipped."""
+    with warnings.catch_warnings():  # torch warns when the first optimiser step was skipped
+        warnings.filterwarnings("ignore", message="Detected call of `lr_scheduler.step")
+        run.scheduler.step()
 
 
 def optimise(run: Run, rows: list[Row], update: int) -> dict[str, float]:
-    """Minibatch updates over this update's rows; returns averaged loss metrics."""
+    """Minibatch updates over this update's rows; returns averaged loss metrics.
+
+    A step whose accumulated gradient is exactly zero (every minibatch without signal, e.g.
+    GRPO groups with equal rewards) is skipped: AdamW would otherwise still move every weight
+    by about ``lr`` along its momentum (and decay it). The schedule still advances: it is a
+    clock of the run's planned steps, so the learning rate at an update does not depend on
+    how many earlier steps happened to carry no signal, and a decay ends where planned.
+    ``optim/skipped_steps`` counts the skipped steps, ``optim/grad_norm`` averages the norm
+    of the applied ones (before clipping).
+    """
     config, pad = run.config, int(run.tokenizer.pad_token_id or 0)
     generator = torch.Generator().manual_seed(config.seed * 7919 + update)
     totals: dict[str, float] = {}
-    count = 0
+    count = steps = skipped = 0
+    norms = 0.0
     for _ in range(config.optim.epochs_per_update):
         batches = minibatches(len(rows), config.optim.minibatch_size, generator)
-        accumulation = config.optim.grad_accumulation
-        for start in range(0, len(batches), accumulation):
-            group = batches[start : start + accumulation]
+        for group in step_groups(len(batches), config):
             run.optimizer.zero_grad(set_to_none=True)
-            for indices in group:
-                batch = collate([rows[i] for i in indices], pad).to(run.device)
-                loss, metrics = minibatch_loss(run, batch)
-                if loss.requires_grad:
-                    (loss / len(group)).backward()
-                for key, value in {"loss": loss.item(), **metrics}.items():
-                    totals[key] = totals.get(key, 0.0) + value
-                count += 1
+            collated = [collate([rows[i] for i in batches[b]], pad) for b in group]
+            accumulate(run, collated, totals)
+            count += len(collated)
             distributed.average_gradients(run.student, run.world)
-            if config.optim.max_grad_norm is not None:
-                trainable = [p for p in run.student.parameters() if p.requires_grad]
-                torch.nn.utils.clip_grad_norm_(trainable, config.optim.max_grad_norm)
-            run.optimizer.step()
-            run.scheduler.step()
-    return {key: value / max(count, 1) for key, value in totals.items()}
+            norm = gradient_norm(run)
+            if norm == 0.0:
+                skipped += 1
+            else:
+                run.optimizer.step()
+                steps += 1
+                norms += norm
+            scheduler_step(run)
+    metrics = {key: value / max(count, 1) for key, value in totals.items()}
+    metrics.update(
+        {
+            "optim/steps": float(steps),
+            "optim/skipped_steps": float(skipped),
+            "optim/grad_norm": norms / max(steps, 1),
+        }
+    )
+    return metrics
 
 
 def ema_update(run: Run) -> None:
@@ -362,6 +435,9 @@ def rollout_metrics(run: Run, episodes: list[Episode], rows: list[Row]) -> dict[
         metrics["kl/mean"] = float(kl)
         metrics.update(per_turn_kl(batch.old_logp_B_T, batch.teacher_logp_B_T, batch.turn_ids_B_T))
     metrics["trained_tokens"] = float(batch.mask_B_T.sum())
+    prefixes = [e.metadata["expert_prefix"] for e in episodes if "expert_prefix" in e.metadata]
+    if prefixes:  # TCOD-B2F: expert actions replayed before the student plays
+        metrics["curriculum/expert_prefix"] = sum(prefixes) / len(prefixes)
     gap = logprob_gap(episodes, rows)
     if gap is not None:  # engine vs trainer numerics (a stale rollout engine shows here)
         metrics["rollout/logp_gap_max"] = gap
@@ -404,7 +480,7 @@ def evaluate(run: Run) -> dict[str, float]:
 def run_update(run: Run, update: int) -> tuple[dict[str, float], list[Episode]]:
     """One update: roll out, score, optimise. Returns its metrics and scored episodes."""
     started = time.perf_counter()
-    curriculum = run.spec.curriculum(update, run.config.method, run.max_steps)
+    curriculum = run.spec.curriculum(update, run.config.method, run.max_steps, run.config.updates)
     episodes, groups = collect(run, update, curriculum)
     rolled_out = time.perf_counter()
     scores = score(run, episodes)

@@ -1,10 +1,14 @@
-"""Hand-built token-exact episodes for scorer tests."""
+"""Hand-built token-exact episodes for scorer tests; tiny runs for trainer tests."""
 
 from __future__ import annotations
 
 import random
 
 from protege.agents.conversation import Conversation
+from protege.distill import trainer
+from protege.distill.batching import episode_row, set_group_statistics
+from protege.distill.config import parse_config
+from protege.distill.methods import Curriculum
 from protege.records import Episode, Step
 
 
@@ -40,3 +44,42 @@ def per_step_episode(tokenizer, full: Episode) -> Episode:
         prompt = full.tokens.token_ids[: span.start]
         steps.append(step.model_copy(update={"prompt_token_ids": prompt}))
     return full.model_copy(update={"steps": steps, "tokens": None})
+
+
+def make_run(tmp_path, teacher, method: dict, rollout=None, teacher_block=None, **optim):
+    """A run on the Counter toy env with tiny models (``optim`` keys override)."""
+    config = parse_config(
+        {
+            "method": method,
+            "student": {"path": "tiny", "device": "cpu"},
+            "teacher": {"path": str(teacher), "device": "cpu", **(teacher_block or {})},
+            "env": {"env_id": "protege-test/Counter-v0", "max_steps": 2, "task_type": "small"},
+            "rollout": {
+                "tasks_per_update": 2,
+                "group_size": 2,
+                "max_new_tokens": 4,
+                **(rollout or {}),
+            },
+            "optim": {"lr": 1e-2, "max_grad_norm": None, **optim},
+            "eval": {"episodes": 0},
+            "log": {"tensorboard": False, "jsonl": False},
+            "output_dir": str(tmp_path),
+        }
+    )
+    return trainer.setup(config)
+
+
+def scored_rows(run, rewards=None):
+    """Update 0's episodes as scored rows with pi_old (``rewards`` replace the outcomes)."""
+    episodes, groups = trainer.collect(run, 0, Curriculum())
+    scores = trainer.score(run, episodes)
+    rows = [
+        episode_row(episode, group, None if scores is None else scores[index])
+        for index, (episode, group) in enumerate(zip(episodes, groups, strict=True))
+    ]
+    if rewards is not None:
+        for row, reward in zip(rows, rewards, strict=True):
+            row.reward = reward
+    set_group_statistics(rows)
+    trainer.behaviour_logprobs(run, rows)
+    return rows

@@ -39,7 +39,7 @@ def test_unknown_key_inside_a_method_block_lists_that_methods_keys():
         parse_config({"method": {"name": "sod", "delat": 0.3}})
     assert str(error.value) == (
         "unknown key 'method.delat'. Did you mean 'delta'? Allowed keys in method: name, eps, "
-        "delta, opd_coef, with_grpo, clip_low, clip_high"
+        "delta, opd_coef, with_grpo, clip_low, clip_high, clip_ratio_c"
     )
 
 
@@ -211,3 +211,9 @@ def test_score_refuses_episodes_without_token_records(tmp_path):
         "record episodes with a model policy, e.g. `protege rollout ENV --policy hf:PATH`"
     )
     assert not out.exists()
+
+
+def test_a_grpo_method_needs_groups_of_two_or_more():
+    with pytest.raises(ConfigError, match=r"needs rollout\.group_size >= 2 \(got 1\)"):
+        parse_config({"method": {"name": "sod", "with_grpo": True}})
+    parse_config({"method": {"name": "sod", "with_grpo": True}, "rollout": {"group_size": 2}})

@@ -139,3 +139,42 @@ def test_student_policy_samples_verbatim_ids_with_logprobs(tokenizer, tiny_model
         assert step.action_token_ids == episode.tokens.token_ids[span.start : span.end]
         for got, want in zip(step.action_logprobs, full[span.start : span.end], strict=True):
             assert abs(got - want) < 1e-4
+
+
+def _lost(episode):
+    """A copy of an expert episode that did not win, with one action that did nothing."""
+    lost = episode.model_copy(deep=True)
+    lost.steps[-1].won = False
+    lost.steps[0].action = "jump"
+    lost.steps[1].observation = "Nothing happens. Try one of: add 1, add 2, sub 1"
+    return lost
+
+
+def test_a_lost_episode_becomes_a_lesson_without_its_actions(expert_episodes):
+    lost = _lost(expert_episodes[0])
+    assert not lost.won
+    text = TemplateSummariser().summarise(lost)
+    assert "Mistakes: jump." in text
+    assert "Workflow" not in text
+    for step in lost.steps[1:]:  # none of the attempt's other actions is written out
+        assert step.action not in text
+
+
+@pytest.mark.parametrize("skills_from", ["wins", "all"])
+def test_only_won_episodes_become_skills_unless_lessons_are_asked(
+    tokenizer, expert_episodes, skills_from
+):
+    config = SkillSDConfig(skills_from=skills_from)
+    context = SkillContext(tokenizer, get_format("react"), config, summariser_policy=None)
+    won, other = expert_episodes
+    # task of `won`: a lost attempt first, then the win; task of `other`: only a lost attempt
+    context.after_scoring([_lost(won), won, _lost(other)])
+    texts = [skill.text for shelf in context.library.skills.values() for skill in shelf]
+    sources = [skill.source_task for shelf in context.library.skills.values() for skill in shelf]
+    if skills_from == "wins":
+        assert sources == [won.task_id]
+        assert "Workflow:" in texts[0]
+    else:
+        assert sorted(sources) == sorted([won.task_id, other.task_id])
+        lesson = texts[sources.index(other.task_id)]
+        assert "unsolved attempt" in lesson and "Workflow" not in lesson

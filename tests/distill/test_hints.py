@@ -136,14 +136,19 @@ def test_the_hinted_policy_reads_exactly_what_the_scorer_reads(tokenizer):
         assert prompt == copy.tokens.token_ids[: span.start]
 
 
-def _config(tmp_path, method, **teacher):
+def _config(tmp_path, method, group_size=1, **teacher):
     return parse_config(
         {
             "method": method,
             "student": {"path": "tiny", "device": "cpu"},
             "teacher": {"path": "tiny", "device": "cpu", **teacher},
             "env": {"env_id": HOUSEHOLD, "task_type": "pick_and_place", "max_steps": 3},
-            "rollout": {"tasks_per_update": 2, "num_envs": 2, "max_new_tokens": 6},
+            "rollout": {
+                "tasks_per_update": 2,
+                "group_size": group_size,
+                "num_envs": 2,
+                "max_new_tokens": 6,
+            },
             "eval": {"episodes": 0},
             "log": {"tensorboard": False},
             "updates": 1,
@@ -158,7 +163,7 @@ def test_the_trainer_scores_with_the_hinted_teacher_and_sft_trains_on_hinted_epi
 
     run = setup(_config(tmp_path, {"name": "opd"}, hint="next_action"))
     try:
-        curriculum = run.spec.curriculum(0, run.config.method, run.max_steps)
+        curriculum = run.spec.curriculum(0, run.config.method, run.max_steps, run.config.updates)
         episodes, _ = collect(run, 0, curriculum)
         scores = score(run, episodes)
         assert scores is not None
@@ -178,7 +183,7 @@ def test_the_trainer_scores_with_the_hinted_teacher_and_sft_trains_on_hinted_epi
 
     sft = setup(_config(tmp_path / "sft", {"name": "sft", "hint": "next_action"}))
     try:
-        curriculum = sft.spec.curriculum(0, sft.config.method, sft.max_steps)
+        curriculum = sft.spec.curriculum(0, sft.config.method, sft.max_steps, sft.config.updates)
         episodes, _ = collect(sft, 0, curriculum)
         trained = training_episodes(sft, episodes)
         for episode, copy in zip(episodes, trained, strict=True):
@@ -196,4 +201,4 @@ def test_hints_where_they_cannot_apply_are_a_config_error(tmp_path, method, mess
     from protege.distill.trainer import setup
 
     with pytest.raises(ConfigError, match=message):
-        setup(_config(tmp_path, method, hint="next_action"))
+        setup(_config(tmp_path, method, group_size=2, hint="next_action"))  # GRPO needs groups

@@ -150,10 +150,11 @@ def test_sod_with_uniform_step_divergence_equals_opd():
 
 
 def test_sod_adds_grpo_advantage_when_asked():
-    # two episodes of one task, rewards 1 and 0 -> GRPO advantages +1, -1
+    # two episodes of one task, rewards 1 and 0: mean 0.5, sample std sqrt(0.5) = 0.7071
+    # -> GRPO advantages +-0.5 / 0.7071 = +-0.7071
     inputs = _inputs([[-1.0], [-1.0]], [[-1.0], [-1.0]], [[0], [0]], rewards=[1.0, 0.0])
     advantages, _ = sod_advantages(inputs, SODConfig(with_grpo=True))
-    assert torch.allclose(advantages, torch.tensor([[1.0], [-1.0]]), atol=1e-5)
+    assert torch.allclose(advantages, torch.tensor([[0.7071068], [-0.7071068]]), atol=1e-5)
 
 
 # ------------------------------------------------------------------------------ TCOD
@@ -180,9 +181,56 @@ def test_tcod_window_mask_keeps_only_the_window_steps():
 def test_tcod_curriculum_from_the_registry():
     spec = get_method("tcod")
     f2b = spec.config_class(eta=2)
-    assert spec.curriculum(5, f2b, 30).max_student_steps == 3
+    assert spec.curriculum(5, f2b, 30, 100).max_student_steps == 3
     b2f = spec.config_class(variant="b2f", eta=2)
-    assert spec.curriculum(5, b2f, 30).expert_prefix(6) == 3
+    assert spec.curriculum(5, b2f, 30, 100).expert_prefix(6) == 3
+
+
+def test_a_fixed_eta_over_a_short_run_never_reaches_the_horizon():
+    # the benchmark's config: k_start 2, eta 2 over 6 updates stops at 2 + floor(5 / 2) = 4
+    spec = get_method("tcod")
+    fixed = spec.config_class(k_start=2, eta=2)
+    assert [spec.curriculum(n, fixed, 30, 6).max_student_steps for n in range(6)] == [
+        2, 2, 3, 3, 4, 4,
+    ]  # fmt: skip
+    paced = spec.config_class(k_start=2)
+    assert spec.curriculum(5, paced, 30, 6).max_student_steps == 30
+
+
+@pytest.mark.parametrize(
+    ("updates", "horizon"), [(6, 30), (6, 4), (12, 10), (2, 5), (1, 8), (250, 30), (40, 3)]
+)
+def test_the_paced_tcod_schedule_reaches_the_full_horizon_within_the_run(updates, horizon):
+    spec = get_method("tcod")
+    f2b = spec.config_class()  # eta null: paced by the run, full horizon at 0.7 of it
+    depths = [spec.curriculum(n, f2b, horizon, updates).max_student_steps for n in range(updates)]
+    assert depths[-1] == horizon
+    assert depths == sorted(depths) and all(1 <= depth <= horizon for depth in depths)
+    # N* = floor(0.7 (U - 1)): every update from N* on trains the full horizon, and the
+    # curriculum starts at k_start = 1 when there is room for one (N* > 0)
+    first_full = int(0.7 * (updates - 1))
+    if first_full > 0:
+        assert depths[0] == 1
+    assert all(depth == horizon for depth in depths[first_full:])
+    b2f = spec.config_class(variant="b2f")
+    curricula = [spec.curriculum(n, b2f, horizon, updates) for n in range(updates)]
+    prefixes = [curriculum.expert_prefix(horizon) for curriculum in curricula]
+    assert prefixes[-1] == 0
+    assert prefixes == sorted(prefixes, reverse=True)
+    if updates > 1 and first_full > 0:
+        assert prefixes[0] == horizon - 1
+
+
+def test_the_paced_schedule_by_hand():
+    from protege.distill.methods.tcod import horizon_update, paced_depth, paced_prefix_length
+
+    # U = 11, full_horizon_at 0.7: N* = 7; F2B 1 -> 8: k(n) = 1 + floor(7n / 7) = 1 + n
+    assert horizon_update(11, 0.7) == 7
+    assert [paced_depth(n, 1, 8, 7) for n in range(11)] == [1, 2, 3, 4, 5, 6, 7, 8, 8, 8, 8]
+    # F2B 1 -> 30 in 7 updates: floor(29n / 7) -> 1, 5, 9, 13, 17, 21, 25, 30
+    assert [paced_depth(n, 1, 30, 7) for n in range(8)] == [1, 5, 9, 13, 17, 21, 25, 30]
+    # B2F, L = 4: c(n) = 3 - floor(3n / 7) -> 3, 3, 3, 2, 2, 1, 1, 0
+    assert [paced_prefix_length(n, 4, 7) for n in range(8)] == [3, 3, 3, 2, 2, 1, 1, 0]
 
 
 # ------------------------------------------------------------------------------ GRPO
@@ -191,11 +239,11 @@ def test_tcod_curriculum_from_the_registry():
 def test_group_advantages_by_hand():
     rewards = torch.tensor([1.0, 0.0, 0.0, 0.0, 1.0, 1.0])
     groups = torch.tensor([0, 0, 0, 0, 1, 1])
-    # group 0: mean 0.25, std sqrt(0.1875) = 0.4330 -> (1.732, -0.577, -0.577, -0.577)
-    # group 1: all equal -> 0
+    # group 0: mean 0.25, sample std sqrt((0.5625 + 3 * 0.0625) / 3) = 0.5 (Bessel, as verl)
+    #   -> (1.5, -0.5, -0.5, -0.5); group 1: all equal -> 0
     statistics = group_statistics(rewards, groups)
     advantages = group_advantages(rewards, *statistics)
-    expected = torch.tensor([0.75 / 0.4330127, -0.25 / 0.4330127, -0.5773503, -0.5773503, 0, 0])
+    expected = torch.tensor([1.5, -0.5, -0.5, -0.5, 0, 0])
     assert torch.allclose(advantages, expected, atol=1e-4)
     assert torch.allclose(
         group_advantages(rewards, *statistics, scale=False),
@@ -277,6 +325,6 @@ def test_grpo_baseline_covers_the_whole_group_when_a_minibatch_holds_one_episode
             group_std_B=batch.group_std_B,
         )
         advantages.append(grpo_token_advantages(inputs, scale_by_std=True)[0, 1:])
-    # the group of 4 (mean 0.25, std 0.433), not the minibatch of 1 (advantage 0)
-    assert torch.allclose(advantages[0], torch.full((2,), 0.75 / 0.4330127), atol=1e-4)
-    assert torch.allclose(advantages[1], torch.full((2,), -0.25 / 0.4330127), atol=1e-4)
+    # the group of 4 (mean 0.25, sample std 0.5), not the minibatch of 1 (advantage 0)
+    assert torch.allclose(advantages[0], torch.full((2,), 1.5), atol=1e-4)
+    assert torch.allclose(advantages[1], torch.full((2,), -0.5), atol=1e-4)

@@ -25,6 +25,9 @@ from protege.distill.methods.tcod import (
     TCODConfig,
     b2f_prefix_length,
     curriculum_depth,
+    horizon_update,
+    paced_depth,
+    paced_prefix_length,
     tcod_loss,
 )
 
@@ -40,19 +43,25 @@ class Curriculum:
     before the student plays (B2F); ``None`` = no prefix."""
 
 
-def full_horizon(update: int, config: Any, max_steps: int) -> Curriculum:
+def full_horizon(update: int, config: Any, max_steps: int, updates: int) -> Curriculum:
     """No curriculum: the student plays every turn from the start."""
     return Curriculum()
 
 
-def tcod_curriculum(update: int, config: TCODConfig, max_steps: int) -> Curriculum:
-    """TCOD's F2B depth or B2F prefix at ``update``."""
+def tcod_curriculum(update: int, config: TCODConfig, max_steps: int, updates: int) -> Curriculum:
+    """TCOD's F2B depth or B2F prefix at ``update`` of a run of ``updates``: a fixed pace
+    (``eta``) or the run's (full horizon from ``full_horizon_at`` of the run)."""
+    eta, first_full = config.eta, horizon_update(updates, config.full_horizon_at)
     if config.variant == "b2f":
+        if eta is not None:
+            return Curriculum(expert_prefix=lambda length: b2f_prefix_length(update, length, eta))
         return Curriculum(
-            expert_prefix=lambda length: b2f_prefix_length(update, length, config.eta)
+            expert_prefix=lambda length: paced_prefix_length(update, length, first_full)
         )
-    depth = curriculum_depth(update, config.k_start, config.eta, config.k_max or max_steps)
-    return Curriculum(max_student_steps=depth)
+    k_max = config.k_max or max_steps
+    if eta is not None:
+        return Curriculum(max_student_steps=curriculum_depth(update, config.k_start, eta, k_max))
+    return Curriculum(max_student_steps=paced_depth(update, config.k_start, k_max, first_full))
 
 
 def no_top_k(config: Any) -> int | None:
@@ -81,7 +90,8 @@ class MethodSpec:
     group_episodes: bool = False
     """Whether the method needs several episodes per task (GRPO groups)."""
     top_k: Callable[[Any], int | None] = no_top_k
-    curriculum: Callable[[int, Any, int], Curriculum] = full_horizon
+    curriculum: Callable[[int, Any, int, int], Curriculum] = full_horizon
+    """``(update, method config, env max_steps, run updates) -> Curriculum``."""
 
 
 METHODS: dict[str, MethodSpec] = {}

@@ -14,7 +14,7 @@ import torch
 from pydantic import BaseModel, ConfigDict, Field
 
 from protege.distill.batch import LossOutput, MethodInputs
-from protege.distill.methods.opd import opd_advantages, policy_gradient_loss
+from protege.distill.methods.opd import clipped_policy_gradient, opd_advantages
 
 
 def group_advantages(
@@ -28,9 +28,10 @@ def group_advantages(
 
     ``group_mean_B``/``group_std_B`` are each sequence's group statistics
     (:func:`protege.distill.batch.group_statistics`; the trainer computes them over the whole
-    update, as a minibatch may hold only part of a group). The std is the population std, so
-    a group of one has advantage 0. With ``scale=False`` only the group mean is subtracted
-    (Dr. GRPO).
+    update, as a minibatch may hold only part of a group). The std is the sample std
+    (Bessel-corrected, as verl's and TRL's ``torch.std``); a group of one has advantage 0
+    (verl would use its raw reward: mean 0, std 1). With ``scale=False`` only the group mean
+    is subtracted (Dr. GRPO).
     """
     centred_B = rewards_B.float() - group_mean_B
     return centred_B / (group_std_B + eps) if scale else centred_B
@@ -48,6 +49,9 @@ class GRPOConfig(BaseModel):
     clip_low: float | None = Field(0.2, ge=0.0, le=1.0)
     # PPO upper clip of the importance ratio (0.28 = DAPO clip-higher)
     clip_high: float | None = Field(0.28, ge=0.0)
+    # verl's dual clip: a negative advantage's loss is capped at -A * clip_ratio_c (verl's
+    # default 3.0); null = none
+    clip_ratio_c: float | None = Field(3.0, gt=1.0)
     # weight of the OPD reverse-KL advantage (used by opd_grpo only)
     kl_coef: float = Field(1.0, ge=0.0)
 
@@ -64,15 +68,9 @@ def grpo_token_advantages(inputs: MethodInputs, scale_by_std: bool) -> torch.Ten
 def grpo_loss(inputs: MethodInputs, config: GRPOConfig) -> LossOutput:
     """PPO-clipped GRPO loss of one minibatch."""
     advantages_B_T = grpo_token_advantages(inputs, config.scale_by_std)
-    loss = policy_gradient_loss(
-        inputs.logp_B_T,
-        inputs.old_logp_B_T,
-        advantages_B_T,
-        inputs.mask_B_T,
-        config.clip_low,
-        config.clip_high,
+    return clipped_policy_gradient(
+        inputs, advantages_B_T, config.clip_low, config.clip_high, config.clip_ratio_c
     )
-    return LossOutput(loss)
 
 
 def opd_grpo_loss(inputs: MethodInputs, config: GRPOConfig) -> LossOutput:
@@ -81,12 +79,6 @@ def opd_grpo_loss(inputs: MethodInputs, config: GRPOConfig) -> LossOutput:
     advantages_B_T = grpo_token_advantages(inputs, config.scale_by_std) + opd_advantages(
         inputs.old_logp_B_T, inputs.teacher_logp_B_T, inputs.mask_B_T, config.kl_coef
     )
-    loss = policy_gradient_loss(
-        inputs.logp_B_T,
-        inputs.old_logp_B_T,
-        advantages_B_T,
-        inputs.mask_B_T,
-        config.clip_low,
-        config.clip_high,
+    return clipped_policy_gradient(
+        inputs, advantages_B_T, config.clip_low, config.clip_high, config.clip_ratio_c
     )
-    return LossOutput(loss)

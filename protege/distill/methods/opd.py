@@ -47,21 +47,101 @@ def policy_gradient_loss(
     mask_B_T: torch.Tensor,
     clip_low: float | None = None,
     clip_high: float | None = None,
+    clip_ratio_c: float | None = None,
 ) -> torch.Tensor:
     """Token-mean importance-sampled policy-gradient loss, PPO-clipped when clips are given.
 
     ``pg_loss1 = -A * rho`` and ``pg_loss2 = -A * clip(rho, 1 - clip_low, 1 + clip_high)``;
-    the loss takes their maximum (the pessimistic bound), as in PPO. Without clips it is
-    the plain importance-sampling loss, whose gradient at ``theta = old`` is REINFORCE.
+    the loss takes their maximum (the pessimistic bound), as in PPO. Where ``A < 0`` that
+    maximum is ``-A * rho`` for any ``rho > 1 + clip_high``, unbounded; ``clip_ratio_c`` adds
+    verl's dual clip (Ye et al. 2020), capping it at ``-A * clip_ratio_c``, so a token whose
+    ratio exceeds ``clip_ratio_c`` gives no gradient. It applies only with the PPO clip.
+    Without clips it is the plain importance-sampling loss (tinker's ``importance_sampling``),
+    whose gradient at ``theta = old`` is REINFORCE.
     """
+    return masked_mean(
+        policy_gradient_terms(
+            logp_B_T, old_logp_B_T, advantages_B_T, clip_low, clip_high, clip_ratio_c
+        ),
+        mask_B_T,
+    )
+
+
+def policy_gradient_terms(
+    logp_B_T: torch.Tensor,
+    old_logp_B_T: torch.Tensor,
+    advantages_B_T: torch.Tensor,
+    clip_low: float | None = None,
+    clip_high: float | None = None,
+    clip_ratio_c: float | None = None,
+) -> torch.Tensor:
+    """The per-token terms of :func:`policy_gradient_loss` before the token-mean; ``[B, T]``."""
     ratio_B_T = torch.exp(logp_B_T - old_logp_B_T.detach())
     pg_loss1_B_T = -advantages_B_T * ratio_B_T
     if clip_low is None and clip_high is None:
-        return masked_mean(pg_loss1_B_T, mask_B_T)
+        return pg_loss1_B_T
     low = 1.0 - (clip_low if clip_low is not None else float("inf"))
     high = 1.0 + (clip_high if clip_high is not None else float("inf"))
     pg_loss2_B_T = -advantages_B_T * ratio_B_T.clamp(min=low, max=high)
-    return masked_mean(torch.maximum(pg_loss1_B_T, pg_loss2_B_T), mask_B_T)
+    clipped_B_T = torch.maximum(pg_loss1_B_T, pg_loss2_B_T)
+    if clip_ratio_c is None:
+        return clipped_B_T
+    pg_loss3_B_T = -advantages_B_T * clip_ratio_c
+    return torch.where(advantages_B_T < 0, torch.minimum(clipped_B_T, pg_loss3_B_T), clipped_B_T)
+
+
+def clip_fractions(
+    logp_B_T: torch.Tensor,
+    old_logp_B_T: torch.Tensor,
+    advantages_B_T: torch.Tensor,
+    mask_B_T: torch.Tensor,
+    clip_low: float | None = None,
+    clip_high: float | None = None,
+    clip_ratio_c: float | None = None,
+) -> dict[str, float]:
+    """Shares of trained tokens whose gradient a clip stopped, as verl logs them.
+
+    ``clip/fraction``: the PPO clip is active (``pg_loss2 > pg_loss1``, verl's
+    ``pg_clipfrac``); ``clip/dual_fraction``: the dual clip is active (``A < 0`` and the PPO
+    term above ``-A * clip_ratio_c``, verl's ``pg_clipfrac_lower``); ``ratio/max``: the
+    largest importance ratio.
+    """
+    with torch.no_grad():
+        ratio_B_T = torch.exp(logp_B_T - old_logp_B_T)
+        metrics = {"ratio/max": float((ratio_B_T * mask_B_T).max()) if mask_B_T.any() else 1.0}
+        if clip_low is None and clip_high is None:
+            return metrics
+        low = 1.0 - (clip_low if clip_low is not None else float("inf"))
+        high = 1.0 + (clip_high if clip_high is not None else float("inf"))
+        pg_loss1_B_T = -advantages_B_T * ratio_B_T
+        pg_loss2_B_T = -advantages_B_T * ratio_B_T.clamp(min=low, max=high)
+        clipped_B_T = (pg_loss2_B_T > pg_loss1_B_T).float()
+        metrics["clip/fraction"] = float(masked_mean(clipped_B_T, mask_B_T))
+        if clip_ratio_c is not None:
+            dual_B_T = (advantages_B_T < 0) & (
+                torch.maximum(pg_loss1_B_T, pg_loss2_B_T) > -advantages_B_T * clip_ratio_c
+            )
+            metrics["clip/dual_fraction"] = float(masked_mean(dual_B_T.float(), mask_B_T))
+        return metrics
+
+
+def has_signal(advantages_B_T: torch.Tensor, mask_B_T: torch.Tensor) -> bool:
+    """Whether any trained token has a non-zero advantage (else the gradient is exactly 0)."""
+    return bool(((advantages_B_T != 0) & (mask_B_T > 0)).any())
+
+
+def clipped_policy_gradient(
+    inputs: MethodInputs,
+    advantages_B_T: torch.Tensor,
+    clip_low: float | None,
+    clip_high: float | None,
+    clip_ratio_c: float | None,
+) -> LossOutput:
+    """:func:`policy_gradient_loss` of ``inputs`` with its clip statistics and signal flag."""
+    args = (inputs.logp_B_T, inputs.old_logp_B_T, advantages_B_T, inputs.mask_B_T)
+    loss = policy_gradient_loss(*args, clip_low, clip_high, clip_ratio_c)
+    metrics = clip_fractions(*args, clip_low, clip_high, clip_ratio_c)
+    return LossOutput(loss, metrics, has_signal=has_signal(advantages_B_T, inputs.mask_B_T))
 
 
 def with_tail(topk_logp_B_T_K: torch.Tensor, floor: float = 1e-6) -> torch.Tensor:
@@ -104,6 +184,9 @@ class OPDConfig(BaseModel):
     clip_low: float | None = Field(None, ge=0.0, le=1.0)
     # PPO upper clip of the importance ratio (1 + clip_high); null = no clipping
     clip_high: float | None = Field(None, ge=0.0)
+    # verl's dual clip: with the PPO clip, a negative advantage's loss is capped at
+    # -A * clip_ratio_c (verl's default 3.0); null = none
+    clip_ratio_c: float | None = Field(3.0, gt=1.0)
     # GKD's JSD mixture weight: 1 = reverse KL, 0 = forward KL
     beta: float = Field(0.5, ge=0.0, le=1.0)
     # teacher top-k size for the GKD objective
@@ -123,18 +206,21 @@ def opd_loss(inputs: MethodInputs, config: OPDConfig) -> LossOutput:
             config.beta,
         )
         return LossOutput(loss, {"gkd_jsd": loss.item()})
-    return sampled_token_opd_loss(inputs, config.kl_coef, config.clip_low, config.clip_high)
+    return sampled_token_opd_loss(
+        inputs, config.kl_coef, config.clip_low, config.clip_high, config.clip_ratio_c
+    )
 
 
 def sampled_token_opd_loss(
-    inputs: MethodInputs, kl_coef: float, clip_low: float | None, clip_high: float | None
+    inputs: MethodInputs,
+    kl_coef: float,
+    clip_low: float | None,
+    clip_high: float | None,
+    clip_ratio_c: float | None = None,
 ) -> LossOutput:
     """The reverse-KL advantage of every sampled token in a (PPO-clipped) policy gradient."""
     assert inputs.teacher_logp_B_T is not None
     advantages_B_T = opd_advantages(
         inputs.old_logp_B_T, inputs.teacher_logp_B_T, inputs.mask_B_T, kl_coef
     )
-    loss = policy_gradient_loss(
-        inputs.logp_B_T, inputs.old_logp_B_T, advantages_B_T, inputs.mask_B_T, clip_low, clip_high
-    )
-    return LossOutput(loss)
+    return clipped_policy_gradient(inputs, advantages_B_T, clip_low, clip_high, clip_ratio_c)

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from protege.distill.batch import LossOutput, MethodInputs
 from protege.distill.divergences import k3, masked_mean
 from protege.distill.methods.grpo import grpo_token_advantages
-from protege.distill.methods.opd import policy_gradient_loss
+from protege.distill.methods.opd import clipped_policy_gradient, has_signal
 
 
 def importance_weighted_reverse_kl(
@@ -49,10 +49,16 @@ class SkillSDConfig(BaseModel):
     name: Literal["skill_sd"] = "skill_sd"
     # cap of log rho (importance ratio to the rollout policy)
     max_log_ratio: float = Field(10.0, gt=0.0)
-    # weight of the self-distillation loss
+    # weight of the self-distillation loss (0.001 beside GRPO in SDAR's ALFWorld script)
     sd_coef: float = Field(1.0, gt=0.0)
-    # also train GRPO on the outcome reward (L = L_GRPO + sd_coef * L_SD)
+    # also train GRPO on the outcome reward, L = L_GRPO + sd_coef * L_SD (the published
+    # auxiliary form; set rollout.group_size >= 2)
     with_grpo: bool = False
+    # PPO clip range of the GRPO term
+    clip_low: float | None = Field(0.2, ge=0.0, le=1.0)
+    clip_high: float | None = Field(0.28, ge=0.0)
+    # dual clip of the GRPO term (verl's default 3.0); null = none
+    clip_ratio_c: float | None = Field(3.0, gt=1.0)
     # teacher weights: "sync" = the current student, "frozen" = the starting student, "ema"
     teacher_mode: Literal["sync", "frozen", "ema"] = "sync"
     # EMA rate for teacher_mode "ema": teacher <- rate * teacher + (1 - rate) * student
@@ -65,10 +71,13 @@ class SkillSDConfig(BaseModel):
     max_skills_per_type: int = Field(8, ge=1)
     # "template" (rule-based) or "policy" (the student's model writes the skill)
     summariser: Literal["template", "policy"] = "template"
+    # which episodes become skills: "wins" (won episodes' workflows only) or "all" (lost
+    # episodes too, as lessons: their mistakes, never their actions)
+    skills_from: Literal["wins", "all"] = "wins"
 
 
 def skill_sd_loss(inputs: MethodInputs, config: SkillSDConfig) -> LossOutput:
-    """The importance-weighted reverse KL, plus the GRPO loss when ``with_grpo``."""
+    """``sd_coef * L_SD``, plus the PPO-clipped GRPO loss when ``with_grpo``."""
     assert inputs.teacher_logp_B_T is not None
     sd = importance_weighted_reverse_kl(
         inputs.logp_B_T,
@@ -77,17 +86,20 @@ def skill_sd_loss(inputs: MethodInputs, config: SkillSDConfig) -> LossOutput:
         inputs.mask_B_T,
         config.max_log_ratio,
     )
-    loss = config.sd_coef * sd
+    # at theta = old the gradient is ell_t * grad log pi: none where teacher = student
+    sd_signal = has_signal(inputs.logp_B_T.detach() - inputs.teacher_logp_B_T, inputs.mask_B_T)
     metrics = {"sd_loss": sd.item()}
-    if config.with_grpo:
-        grpo = policy_gradient_loss(
-            inputs.logp_B_T,
-            inputs.old_logp_B_T,
-            grpo_token_advantages(inputs, scale_by_std=True),
-            inputs.mask_B_T,
-            0.2,
-            0.28,
-        )
-        loss = loss + grpo
-        metrics["grpo_loss"] = grpo.item()
-    return LossOutput(loss, metrics)
+    if not config.with_grpo:
+        return LossOutput(config.sd_coef * sd, metrics, has_signal=sd_signal)
+    grpo = clipped_policy_gradient(
+        inputs,
+        grpo_token_advantages(inputs, scale_by_std=True),
+        config.clip_low,
+        config.clip_high,
+        config.clip_ratio_c,
+    )
+    metrics.update(grpo.metrics)
+    metrics["grpo_loss"] = grpo.loss.item()
+    return LossOutput(
+        grpo.loss + config.sd_coef * sd, metrics, has_signal=grpo.has_signal or sd_signal
+    )

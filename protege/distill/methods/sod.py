@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from protege.distill.batch import LossOutput, MethodInputs
 from protege.distill.methods.grpo import grpo_token_advantages
-from protege.distill.methods.opd import opd_advantages, policy_gradient_loss
+from protege.distill.methods.opd import clipped_policy_gradient, opd_advantages
 
 
 def step_sums(values_B_T: torch.Tensor, step_ids_B_T: torch.Tensor, num_steps: int) -> torch.Tensor:
@@ -107,6 +107,9 @@ class SODConfig(BaseModel):
     clip_low: float | None = Field(0.2, ge=0.0, le=1.0)
     # PPO upper clip of the importance ratio (0.28 = DAPO clip-higher); null = no clipping
     clip_high: float | None = Field(0.28, ge=0.0)
+    # verl's dual clip: a negative advantage's loss is capped at -A * clip_ratio_c (verl's
+    # default 3.0); null = none
+    clip_ratio_c: float | None = Field(3.0, gt=1.0)
 
 
 def sod_advantages(inputs: MethodInputs, config: SODConfig) -> tuple[torch.Tensor, torch.Tensor]:
@@ -126,12 +129,8 @@ def sod_advantages(inputs: MethodInputs, config: SODConfig) -> tuple[torch.Tenso
 def sod_loss(inputs: MethodInputs, config: SODConfig) -> LossOutput:
     """SOD's PPO-clipped loss of one minibatch, with its step weights for logging."""
     advantages_B_T, weights_B_T = sod_advantages(inputs, config)
-    loss = policy_gradient_loss(
-        inputs.logp_B_T,
-        inputs.old_logp_B_T,
-        advantages_B_T,
-        inputs.mask_B_T,
-        config.clip_low,
-        config.clip_high,
+    output = clipped_policy_gradient(
+        inputs, advantages_B_T, config.clip_low, config.clip_high, config.clip_ratio_c
     )
-    return LossOutput(loss, token_weights_B_T=weights_B_T)
+    output.token_weights_B_T = weights_B_T
+    return output
