@@ -157,7 +157,9 @@ class VLLMServerRollouts:
                 max_model_len=config.rollout.vllm_max_model_len,
                 lora_rank=int(peft_config.r) if self.mode == "lora" else None,
                 dev_mode=self.mode == "weights",
-                extra_args=config.rollout.vllm_args,
+                # record the log-probs of the distribution sampled (temperature applied), as
+                # the hf backend does and as pi_old is computed
+                extra_args=["--logprobs-mode", "processed_logprobs", *config.rollout.vllm_args],
                 log_path=output / "vllm_server.log",
             )
             url = self.server.base_url

