@@ -213,7 +213,7 @@ def test_bench_lists_the_parts(tmp_path):
     line = assert_one_error_line(invoke(["bench", "--parts", "household,sciense"], tmp_path))
     assert line == (
         "error: unknown benchmark part 'sciense'. Did you mean 'science'? Choose from: "
-        "household, science, sandbox, rollout, scoring"
+        "household, science, sandbox, rollout, scoring, vllm-loop"
     )
 
 
