@@ -169,6 +169,7 @@ def main() -> None:
     parser.add_argument("--episodes", type=int, default=12, help="tasks per type")
     parser.add_argument("--prefix", type=int, default=4, help="student actions before takeover")
     parser.add_argument("--temperature", type=float, default=1.0)
+    parser.add_argument("--teachers", default="sft,hint", help="which teachers to measure")
     parser.add_argument(
         "--work", type=Path, default=Path("learning-probe"), help="probe.py's folder (cold start)"
     )
@@ -176,8 +177,10 @@ def main() -> None:
     args = parser.parse_args()
     torch.manual_seed(0)
     model = pick_model(args.model, print)
-    sft_teacher, _ = ensure_teacher(model, print)
-    hint_teacher, _ = ensure_teacher(model, print, stages=HINT_TEACHER_STAGES, kind="hint-teacher")
+    folders = {
+        "sft": ensure_teacher(model, print)[0],
+        "hint": ensure_teacher(model, print, stages=HINT_TEACHER_STAGES, kind="hint-teacher")[0],
+    }
     cold = args.work / "cold16" / "final"  # probe.py's cold start
     if not cold.is_dir():
         cold = train_config(cold_start_config(model, cold.parent))
@@ -197,10 +200,10 @@ def main() -> None:
         "settings": vars(args) | {"work": str(args.work), "out": str(args.out)},
         "student_success": {t: success(e) for t, e in states.items()},
         "teachers": {
-            "sft": measure_teacher("sft", sft_teacher, False, student, states, tasks, args.prefix),
-            "hint": measure_teacher(
-                "hint", hint_teacher, True, student, states, tasks, args.prefix
-            ),
+            name: measure_teacher(
+                name, folders[name], name == "hint", student, states, tasks, args.prefix
+            )
+            for name in args.teachers.split(",")
         },
     }
     args.out.mkdir(parents=True, exist_ok=True)

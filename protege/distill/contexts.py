@@ -239,12 +239,26 @@ class HintContext(PlainContext):
         """Copies of the episodes with the expert's hint before every action."""
         return [hinted(self.tokenizer, episode, self.env) for episode in episodes]
 
+    def expert_steps(self, episodes: Sequence[Episode]) -> list[Episode]:
+        """:meth:`teacher_episodes`, trained only where the action is the hint (SFT of a
+        privileged teacher on an expert that takes detours)."""
+        return [
+            hinted(self.tokenizer, episode, self.env, followed_only=True) for episode in episodes
+        ]
 
-def hinted(tokenizer: Any, episode: Episode, env: Any) -> Episode:
+
+def hinted(tokenizer: Any, episode: Episode, env: Any, followed_only: bool = False) -> Episode:
     """``episode`` with the expert's next action before every action (``env``: the run's
-    :class:`~protege.distill.config.EnvConfig`, for the split, task type and step limit)."""
+    :class:`~protege.distill.config.EnvConfig`, for the split, task type and step limit).
+    ``followed_only``: the token record keeps the spans of the steps whose action is the hint
+    only (the other steps' tokens stay in the context, untrained)."""
     hints = expert_hints(episode, split=env.split, task_type=env.task_type, max_steps=env.max_steps)
-    return hinted_episode(tokenizer, episode, hints)
+    copy = hinted_episode(tokenizer, episode, hints)
+    if followed_only and copy.tokens is not None:
+        followed = {n for n, step in enumerate(episode.steps) if step.action == hints[n]}
+        spans = [span for span in copy.tokens.spans if span.step in followed]
+        copy.tokens = copy.tokens.model_copy(update={"spans": spans})
+    return copy
 
 
 CONTEXTS: dict[str, type] = {

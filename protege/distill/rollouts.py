@@ -16,6 +16,7 @@ the B2F demonstration length).
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
@@ -30,26 +31,46 @@ from protege.records import Episode
 
 
 class TokenExpertPolicy(Policy):
-    """The environment expert, its action written as a well-formed, tokenized response."""
+    """The environment expert, its action written as a well-formed, tokenized response.
+
+    With ``detours`` > 0 it takes, at that share of steps, a random other admissible action
+    instead (drawn from ``seed``, the episode's seed and the step, so replays agree).
+    """
 
     name = "expert"
     needs_expert = True
 
-    def __init__(self, tokenizer: Any, prompt_format: str | PromptFormat = "react") -> None:
+    def __init__(
+        self,
+        tokenizer: Any,
+        prompt_format: str | PromptFormat = "react",
+        detours: float = 0.0,
+        seed: int = 0,
+    ) -> None:
         self.tokenizer = tokenizer
         self.format = get_format(prompt_format)
+        self.detours = detours
+        self.seed = seed
 
     def generate(self, inputs: Sequence[PolicyInput]) -> list[Generation]:
-        """One expert response per input: the format's rendering of the action, then EOS."""
+        """One response per input: the format's rendering of the action, then EOS."""
         out = []
         for item in inputs:
             if item.expert_action is None:
                 raise ValueError("TokenExpertPolicy got an input without expert_action")
-            text = self.format.render(item.expert_action)
+            action = self._action(item, item.expert_action)
+            text = self.format.render(action)
             ids = list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
             ids.append(int(self.tokenizer.eos_token_id))
-            out.append(Generation(text=text, token_ids=ids, action=item.expert_action))
+            out.append(Generation(text=text, token_ids=ids, action=action))
         return out
+
+    def _action(self, item: PolicyInput, expert: str) -> str:
+        others = [action for action in item.admissible_actions if action != expert]
+        if not self.detours or not others:
+            return expert
+        rng = random.Random(f"{self.seed}/{item.episode_seed}/{item.step}")
+        return rng.choice(others) if rng.random() < self.detours else expert
 
 
 class PrefixPolicy(Policy):

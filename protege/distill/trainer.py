@@ -52,7 +52,7 @@ from protege.distill.checkpoint import (
     save_checkpoint,
 )
 from protege.distill.config import ConfigError, DistillConfig, check_model_paths
-from protege.distill.contexts import CONTEXTS
+from protege.distill.contexts import CONTEXTS, HintContext
 from protege.distill.divergences import k1, masked_mean
 from protege.distill.logprobs import token_logprobs
 from protege.distill.methods import Curriculum, MethodSpec, get_method
@@ -186,7 +186,8 @@ def training_policy(run: Run, curriculum: Curriculum, seeds: list[int]) -> tuple
     student = run.rollouts.policy(
         run.student, run.version, temperature=rollout.temperature, top_p=rollout.top_p
     )
-    expert = TokenExpertPolicy(run.tokenizer, rollout.prompt_format)
+    detours = getattr(config.method, "detours", 0.0)
+    expert = TokenExpertPolicy(run.tokenizer, rollout.prompt_format, detours, config.seed)
     policies = {"student": student, "expert": expert}
     policy = policies[run.spec.rollout]
     prefixes: dict[int | None, int] = {}
@@ -253,8 +254,8 @@ def training_episodes(run: Run, episodes: list[Episode]) -> list[Episode]:
     """What the student is trained on: the episodes as played, except that a method without a
     teacher trains on its context's view (SFT of a privileged teacher: the hinted episodes,
     what that teacher will read)."""
-    if run.spec.teacher == "none":
-        return run.context.teacher_episodes(episodes)
+    if run.spec.teacher == "none" and isinstance(run.context, HintContext):
+        return run.context.expert_steps(episodes)
     return episodes
 
 

@@ -152,9 +152,12 @@ on ``valid_unseen``)."""
 def hint_teacher_config(model: str, output_dir: str | Path) -> dict[str, Any]:
     """The privileged teacher: SFT on 96 ``train`` expert episodes of every task type, each
     observation followed by the expert's next action (``method.hint: next_action``), so the
-    model learns to read the hint; it then acts as the expert from any state it is shown."""
+    model learns to read the hint. The expert takes a random detour at 30% of the steps,
+    which are not trained on: the teacher learns to follow the hint after earlier actions that
+    did not (a student's), not only after an expert's (without detours it followed the hint at
+    half of a student's steps, ``benchmarks/learning/README.md``)."""
     config = teacher_config(model, output_dir)
-    config["method"] = {"name": "sft", "hint": "next_action"}
+    config["method"] = {"name": "sft", "hint": "next_action", "detours": 0.3}
     config["env"] = HINT_ENV
     config.update(updates=12, seed=3)
     return config

@@ -193,6 +193,31 @@ def test_the_trainer_scores_with_the_hinted_teacher_and_sft_trains_on_hinted_epi
         sft.rollouts.close()
 
 
+def test_sft_with_detours_plays_them_but_trains_only_the_steps_that_follow_the_hint(tmp_path):
+    from protege.distill.trainer import collect, setup, training_episodes
+
+    method = {"name": "sft", "hint": "next_action", "detours": 0.5}
+    sft = setup(_config(tmp_path, method))
+    try:
+        curriculum = sft.spec.curriculum(0, sft.config.method, sft.max_steps, sft.config.updates)
+        episodes, _ = collect(sft, 0, curriculum)
+        again, _ = collect(sft, 0, curriculum)
+        assert [e.steps for e in again] == [e.steps for e in episodes]  # detours are seeded
+        trained = training_episodes(sft, episodes)
+        detoured = 0
+        for episode, copy in zip(episodes, trained, strict=True):
+            hints = expert_hints(episode, split="train", task_type="pick_and_place", max_steps=3)
+            followed = [n for n, step in enumerate(episode.steps) if step.action == hints[n]]
+            detoured += len(episode.steps) - len(followed)
+            assert [span.step for span in copy.tokens.spans] == followed
+            assert all(step.action in step.admissible_actions for step in episode.steps)
+        assert detoured > 0
+    finally:
+        sft.rollouts.close()
+    with pytest.raises(ValueError, match="detours need hint"):
+        _config(tmp_path, {"name": "sft", "detours": 0.5})
+
+
 @pytest.mark.parametrize(
     ("method", "message"),
     [({"name": "grpo"}, "no teacher"), ({"name": "skill_sd"}, "'skill' context")],
