@@ -30,6 +30,10 @@ class UnknownTaskError(ProtegeError, ValueError):
     """A task id that is not in the environment's split."""
 
 
+class UnknownChoiceError(ProtegeError, ValueError):
+    """An environment option given a value outside its fixed set of choices."""
+
+
 class EnvAlreadyRegisteredError(ProtegeError):
     """An environment id that is already taken."""
 

@@ -15,6 +15,12 @@ lists the literal template ``search[<query>]``, which stands for any search: sen
 verbatim answers with a hint to replace ``<query>`` by key words. The default step cap is 15,
 the cap frameworks use for WebShop.
 
+``instruction_style="template"`` (the default) words every instruction as above, in the one
+shape of WebShop's synthetic goals; ``instruction_style="human"`` paraphrases the same goal in
+the varied, casual shapes of its crowd-written ones ("find me a white bath mat that is machine
+wash in size 36 inch under $40"), the same wording for the same task every time. Only the text
+changes: the attributes, options and price bound, hence the reward and the expert, are the same.
+
 The catalogue and the search index are loaded once per process and shared by every instance;
 an instance holds only its page state.
 """
@@ -28,7 +34,15 @@ from protege.envs.core import TEXT_CHARSET, TextEnv
 from protege.envs.shop import pages
 from protege.envs.shop.catalogue import Product, load_catalogue
 from protege.envs.shop.expert import ShopExpert
-from protege.envs.shop.goals import Goal, goal_for, parse_task_id, split_size, split_task_ids
+from protege.envs.shop.goals import (
+    Goal,
+    InstructionStyle,
+    check_instruction_style,
+    goal_for,
+    parse_task_id,
+    split_size,
+    split_task_ids,
+)
 from protege.envs.shop.reward import purchase_reward
 from protege.envs.shop.search import search_engine
 
@@ -49,8 +63,11 @@ class ShopEnv(TextEnv):
         task_type: str | None = None,
         max_steps: int | None = None,
         render_mode: str | None = None,
+        instruction_style: InstructionStyle = "template",
     ) -> None:
         super().__init__(split, task_type, max_steps, render_mode)
+        check_instruction_style(instruction_style)
+        self.instruction_style = instruction_style
         self.catalogue = load_catalogue()
         self.engine = search_engine()
         self._goal: Goal | None = None
@@ -72,7 +89,7 @@ class ShopEnv(TextEnv):
         return self.task_type_filter in (None, goal_for(task_id).top_category)
 
     def _reset_task(self, task_id: str) -> str:
-        self._goal = goal_for(task_id)
+        self._goal = goal_for(task_id, self.instruction_style)
         self._start_page()
         self.expert = ShopExpert(self._goal, self.catalogue, self.engine)
         return self.observe()

@@ -7,18 +7,29 @@ them. ``train`` has :data:`TRAIN_GOALS_PER_PRODUCT` goals on each remaining prod
 
 Every draw comes from ``numpy.random.default_rng([GOAL_SEED, split, index])``, so a goal's text,
 price clause included, is identical in every process (never Python's ``hash()``).
+
+Instruction styles. ``"template"`` (the default) writes every instruction in one shape, that of
+WebShop's synthetic goals ("i need <attributes> <thing>, with color: X, and price lower than
+40.00 dollars"). ``"human"`` paraphrases the same goal in the many shapes of WebShop's
+crowd-written ones (:mod:`protege.envs.shop.phrasing`), drawn from a generator of its own,
+``[GOAL_SEED, split, index, PHRASING_STREAM]``: the attributes, options and price are the
+template goal's, so reward and expert are unchanged.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 import numpy as np
 
 from protege.envs.shop.catalogue import Catalogue, Product, load_catalogue
+from protege.envs.shop.phrasing import human_instruction
+from protege.errors import UnknownChoiceError
 
 GOAL_SEED = 233
 SPLIT_CODES = {"train": 0, "valid_seen": 1, "valid_unseen": 2}
@@ -27,6 +38,10 @@ TRAIN_GOALS_PER_PRODUCT = 2
 VALID_SEEN_GOALS = 500
 MAX_BOUND = 990
 """The largest price bound WebShop draws (its ``PRICE_RANGE`` is 10, 20, ..., 990)."""
+PHRASING_STREAM = 2
+"""Last seed word of the human-style wording draws (1 picks ``valid_seen`` targets)."""
+InstructionStyle = Literal["template", "human"]
+INSTRUCTION_STYLES: tuple[str, ...] = get_args(InstructionStyle)
 _OPENINGS = ("i need", "i am looking for", "i want", "find me", "i would like", "get me")
 
 
@@ -97,9 +112,23 @@ def parse_task_id(task_id: str) -> tuple[str, int] | None:
     return split, int(number)
 
 
+def check_instruction_style(instruction_style: str) -> None:
+    """Refuse an instruction style other than those of :data:`INSTRUCTION_STYLES`."""
+    if instruction_style not in INSTRUCTION_STYLES:
+        raise UnknownChoiceError(
+            f"Shop has no instruction_style {instruction_style!r}; expected one of "
+            f"{', '.join(INSTRUCTION_STYLES)} ('template' is WebShop's synthetic sentence, "
+            "'human' varied crowd-style paraphrases)"
+        )
+
+
 @functools.lru_cache(maxsize=8192)
-def goal_for(task_id: str) -> Goal:
-    """The goal behind ``task_id`` (deterministic; cached)."""
+def goal_for(task_id: str, instruction_style: InstructionStyle = "template") -> Goal:
+    """The goal behind ``task_id``, its instruction worded in ``instruction_style`` (cached).
+
+    Both styles give the same goal but for :attr:`Goal.instruction`.
+    """
+    check_instruction_style(instruction_style)
     parsed = parse_task_id(task_id)
     catalogue = load_catalogue()
     if parsed is None or parsed[1] >= split_size(parsed[0], len(catalogue)):
@@ -107,7 +136,13 @@ def goal_for(task_id: str) -> Goal:
     split, index = parsed
     product = catalogue.products[target_position(split, index, len(catalogue))]
     rng = np.random.default_rng([GOAL_SEED, SPLIT_CODES[split], index])
-    return make_goal(task_id, product, rng)
+    goal = make_goal(task_id, product, rng)
+    if instruction_style == "human":
+        wording = np.random.default_rng([GOAL_SEED, SPLIT_CODES[split], index, PHRASING_STREAM])
+        thing = " ".join(part for part in (product.modifier, product.product_type) if part)
+        text = human_instruction(thing, goal.attributes, goal.options, goal.price_upper, wording)
+        goal = dataclasses.replace(goal, instruction=text)
+    return goal
 
 
 def make_goal(task_id: str, product: Product, rng: np.random.Generator) -> Goal:
