@@ -126,3 +126,15 @@ def test_an_unknown_instruction_style_is_refused() -> None:
         gym.make("protege/Shop-v1", instruction_style="humna")
     with pytest.raises(UnknownChoiceError):
         goal_for("shop-train-00000", "Human")
+
+
+def test_info_says_which_style_worded_the_instruction():
+    import gymnasium as gym
+
+    for style in ("template", "human"):
+        env = gym.make("protege/Shop-v1", instruction_style=style)
+        _, info = env.reset(seed=0)
+        assert info["instruction_style"] == style
+        _, _, _, _, info = env.step(info["admissible_actions"][0])
+        assert info["instruction_style"] == style
+        env.close()

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from protege.envs.core import TEXT_CHARSET, TextEnv
 from protege.envs.shop import pages
@@ -117,6 +118,11 @@ class ShopEnv(TextEnv):
     def current_task_type(self) -> str:
         """The target's top category."""
         return self.current_goal.top_category
+
+    def extra_info(self) -> dict[str, Any]:
+        """How the instruction is worded (``template`` or ``human``), so that results of the two
+        styles can be told apart."""
+        return {"instruction_style": self.instruction_style}
 
     # ----------------------------------------------------------------- dynamics
 
