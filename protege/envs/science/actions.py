@@ -180,6 +180,7 @@ def apply(world: World, command: str, goal: str) -> Outcome:
     text = normalize(command)
     simple = _SIMPLE.get(text)
     if simple == "look":
+        world.looked_around.add(world.agent_room)
         return Outcome(describe_room(world))
     if simple == "inventory":
         return Outcome(describe_inventory(world))
@@ -261,6 +262,7 @@ def _door_action(world: World, verb: str, room: str) -> Outcome:
 
 
 def _look_at(world: World, thing: Thing) -> Outcome:
+    world.examined[thing.uid] = world.time
     return Outcome(describe_thing(world, thing))
 
 
@@ -438,6 +440,7 @@ def _use(world: World, tool: Thing, target: Thing) -> Outcome:
         value = round(target.temperature)
         world.readings[target.uid] = float(value)
         world.read_states[target.uid] = target.state or "solid"
+        world.read_times[target.uid] = world.time
         return Outcome(f"the thermometer measures a temperature of {value} degrees celsius")
     if tool.name == "lighter" and target.name == "fire pit":
         if not any(item.name == "wood" for item in target.contents):

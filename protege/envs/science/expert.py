@@ -135,12 +135,17 @@ def _device(world: World, sample: Thing, target_state: str, direction: str) -> T
     return device
 
 
-def _expose(world: World, sample: Thing, device: Thing, waiting: str = "wait") -> str:
-    """Put a sample (in a carried vessel if fluid) into a device, switch it on, then wait."""
+def _expose(
+    world: World, sample: Thing, device: Thing, waiting: str = "wait", monitor: str | None = None
+) -> str:
+    """Put a sample (in a carried vessel if fluid) into a device, switch it on, then wait
+    (``monitor``: the sample's temperature is read with this held thermometer while waiting)."""
     if world.is_inside(sample, device):
         if device.activatable and not device.active:
             return reveal(world, device) or f"activate {world.ref(device)}"
-        return waiting
+        if monitor is None:
+            return waiting
+        return _monitor(world, sample, monitor, slow=(device.device_temperature or 0) < 0)
     carrier = sample
     parent = sample.parent
     if parent is not None and parent.movable and parent.kind == "container":
@@ -150,12 +155,71 @@ def _expose(world: World, sample: Thing, device: Thing, waiting: str = "wait") -
     return deliver(world, carrier, device) or waiting
 
 
+def _monitor(world: World, sample: Thing, thermometer: str, slow: bool) -> str:
+    """The real gold paths' watch loop: examine the sample, read its temperature, and in a slow
+    cooler wait ten ticks before the next look."""
+    action = reveal(world, sample)
+    if action is not None:
+        return action
+    now = world.time - 1  # the time of the previous command
+    if world.examined.get(sample.uid) == now:
+        return f"use {thermometer} on {world.ref(sample)}"
+    if slow and world.read_times.get(sample.uid) == now:
+        return "wait"
+    return f"look at {world.ref(sample)}"
+
+
+def _sink_water(world: World, task: Task) -> str:
+    """Fill the metal pot at a sink as ScienceWorld's gold path does: put it in the sink, turn
+    the water on and off, pick the pot up; then focus on the water in it."""
+    material = task.data["material"]
+    for held in world.inventory.contents:
+        for thing in held.contents:
+            if thing.kind == "substance" and thing.material == material:
+                return f"focus on {world.ref(thing)}"
+    sinks = [t for t in world.things if t.name == "sink"]
+    vessels = [t for t in world.things if t.kind == "container" and t.movable and t.is_open]
+    pot = next((t for t in vessels if t.name == "metal pot"), None) or nearest(
+        world, [t for t in vessels if not t.contents]
+    )
+    if pot is None:
+        return FALLBACK
+    sink = pot.parent if pot.parent in sinks else nearest(world, sinks)
+    assert sink is not None
+    filled = any(t.kind == "substance" and t.material == material for t in pot.contents)
+    if pot.parent is not sink and not filled:
+        return deliver(world, pot, sink, direct=True) or FALLBACK
+    if sink.active and world.agent_room == world.room_of(sink):
+        return f"deactivate {world.ref(sink)}" if filled else "wait1"
+    if not filled:
+        return reveal(world, sink) or f"activate {world.ref(sink)}"
+    return fetch(world, pot) or FALLBACK
+
+
 def _matter(world: World, task: Task) -> str:
-    sample: Thing = task.data["sample"]
+    thermometer: Thing = task.data["thermometer"]
+    if world.room_of(thermometer) == world.agent_room not in world.looked_around:
+        return "look around"  # as the gold paths do on entering the kitchen
+    action = fetch(world, thermometer)  # the gold paths pick it up first
+    if action is not None:
+        return action
     if not task.focused:
-        return focus_on(world, sample)
-    device = _device(world, sample, task.data["target_state"], task.data["direction"])
-    return _expose(world, sample, device)
+        sample = task.data["sample"]
+        return _sink_water(world, task) if sample is None else focus_on(world, sample)
+    sample = task.focused[0]
+    direction = task.data["direction"]
+    target_state = task.data["target_state"]
+    if task.data["freeze_first"]:
+        freezer = _device(world, sample, "solid", "cool")
+        if task.progress < 2:
+            return _expose(world, sample, freezer, monitor=world.ref(thermometer))
+        read = world.read_times.get(sample.uid, -1)
+        if world.is_inside(sample, freezer) and (
+            world.read_states.get(sample.uid) != "solid" or read == world.time - 1
+        ):  # read the ice's temperature and wait once more before heating it, as the gold does
+            return _monitor(world, sample, world.ref(thermometer), slow=True)
+    device = _device(world, sample, target_state, direction)
+    return _expose(world, sample, device, monitor=world.ref(thermometer))
 
 
 def _melting_point(world: World, task: Task) -> str:

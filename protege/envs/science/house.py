@@ -7,7 +7,7 @@ the greenhouse; the foundry off outside. Every door starts closed.
 
 from __future__ import annotations
 
-from protege.envs.science.physics import make_substance
+from protege.envs.science.physics import KITCHEN_HEAT_RATE, make_substance
 from protege.envs.science.world import Thing, World
 
 ROOMS: tuple[str, ...] = (
@@ -71,10 +71,13 @@ def build_house() -> World:
     # kitchen
     add(furniture("counter"), "kitchen")
     add(furniture("table"), "kitchen")
-    add(furniture("stove", activatable=True, device_temperature=300.0), "kitchen")
+    stove = furniture("stove", activatable=True, device_temperature=300.0)
+    add(stove, "kitchen")
     add(furniture("oven", openable=True, activatable=True, device_temperature=200.0), "kitchen")
     add(furniture("fridge", openable=True, device_temperature=4.0, always_on=True), "kitchen")
-    add(furniture("freezer", openable=True, device_temperature=-20.0, always_on=True), "kitchen")
+    freezer = furniture("freezer", openable=True, device_temperature=-20.0, always_on=True)
+    add(freezer, "kitchen")
+    stove.heat_rate = freezer.heat_rate = KITCHEN_HEAT_RATE
     add(furniture("sink", activatable=True), "kitchen")
     cupboard = add(furniture("cupboard", openable=True), "kitchen")
     add(vessel("metal pot"), cupboard)

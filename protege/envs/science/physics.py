@@ -1,8 +1,9 @@
 """Heat exchange and states of matter.
 
-Each tick every thing moves a fixed fraction (:data:`HEAT_RATE`) of the way from its temperature
-to the temperature of its surroundings: the nearest enclosing heater or cooler that is on
-(stove, oven, blast furnace, lit fire pit, fridge, freezer), else the room. A substance is solid
+Each tick every thing moves a fixed fraction (:data:`HEAT_RATE`, or the heat rate of the device
+it sits in) of the way from its temperature to the temperature of its surroundings: the
+nearest enclosing heater or cooler that is on (stove, oven, blast furnace, lit fire pit, fridge,
+freezer), else the room. A substance is solid
 at or below its melting point, a gas at or above its boiling point and a liquid in between;
 its name follows its state (ice / water / steam). Running sinks fill the open containers in them
 with water.
@@ -16,6 +17,11 @@ from protege.envs.science.world import ROOM_TEMPERATURE, Thing, World
 
 HEAT_RATE = 0.1
 """Fraction of the temperature gap closed per tick."""
+KITCHEN_HEAT_RATE = 0.02
+"""The stove's and the freezer's rate: as in ScienceWorld, a pot of water on the stove warms
+about 5 degrees a tick (boils ~18 ticks after leaving the sink) and freezes in ~20 ticks."""
+SINK_WATER_TEMPERATURE = 10.0
+"""Tap water, as ScienceWorld's thermometer reads it in a freshly filled pot."""
 SNAP = 0.5
 """A gap below this many degrees closes at once, so temperatures settle exactly."""
 
@@ -135,25 +141,23 @@ def surroundings_temperature(world: World, thing: Thing) -> float:
 def heat_tick(world: World) -> bool:
     """Exchange heat for one tick; return whether any temperature changed."""
     changed = False
-    stack: list[tuple[Thing, float]] = []
+    stack: list[tuple[Thing, float, float]] = []
     for room in world.rooms.values():
-        stack.extend((thing, ROOM_TEMPERATURE) for thing in room.contents)
-    stack.extend((thing, ROOM_TEMPERATURE) for thing in world.inventory.contents)
+        stack.extend((thing, ROOM_TEMPERATURE, HEAT_RATE) for thing in room.contents)
+    stack.extend((thing, ROOM_TEMPERATURE, HEAT_RATE) for thing in world.inventory.contents)
     while stack:
-        thing, ambient = stack.pop()
+        thing, ambient, rate = stack.pop()
         if thing.temperature != ambient:
             changed = True
             gap = ambient - thing.temperature
-            new = (
-                ambient
-                if abs(gap) * (1 - HEAT_RATE) < SNAP
-                else thing.temperature + HEAT_RATE * gap
-            )
+            new = ambient if abs(gap) * (1 - rate) < SNAP else thing.temperature + rate * gap
             if set_temperature(thing, new):
                 world.version += 1
         if thing.contents:
             inner = thing.imposed_temperature(ambient)
-            stack.extend((child, inner) for child in thing.contents)
+            if thing.heats_contents():
+                rate = thing.heat_rate or HEAT_RATE
+            stack.extend((child, inner, rate) for child in thing.contents)
     return changed
 
 
@@ -167,4 +171,4 @@ def sink_tick(world: World, sinks: list[Thing]) -> None:
                 continue
             if any(item.material == "water" for item in vessel.contents):
                 continue
-            world.add(make_substance("water", vessel.temperature), vessel)
+            world.add(make_substance("water", SINK_WATER_TEMPERATURE), vessel)

@@ -32,6 +32,9 @@ class Thing:
     active: bool = False
     device_temperature: float | None = None
     """Temperature a heater or cooler imposes on its contents while on."""
+    heat_rate: float | None = None
+    """Fraction of the temperature gap its contents close per tick while on (None: the default
+    :data:`~protege.envs.science.physics.HEAT_RATE`)."""
     always_on: bool = False
     temperature: float = ROOM_TEMPERATURE
     material: str | None = None
@@ -108,6 +111,12 @@ class World:
         """Thing uid -> the last temperature the thermometer read on it."""
         self.read_states: dict[int, str] = {}
         """Thing uid -> the state of matter it was in at its last reading."""
+        self.read_times: dict[int, int] = {}
+        """Thing uid -> the time of its last thermometer reading."""
+        self.examined: dict[int, int] = {}
+        """Thing uid -> the time it was last looked at."""
+        self.looked_around: set[str] = set()
+        """The rooms the agent has looked around in."""
         self.protected: set[int] = set()
         """Uids of things a task depends on; merging substances never removes them."""
         self.timers: dict[int, int] = {}
