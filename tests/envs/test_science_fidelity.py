@@ -110,9 +110,10 @@ def test_things_answer_to_scienceworlds_referents() -> None:
     thermometer = env.task.data["thermometer"]
     _expert_until(env, lambda: env.world.in_inventory(thermometer))
     assert env.step("look at thermometer in inventory")[0].startswith("A thermometer")
-    env.reset(options={"task_id": "boil-0"})
-    sample = env.task.data["sample"]
-    _expert_until(env, lambda: env.world.agent_room == env.world.room_of(sample))
+    env.reset(options={"task_id": "boil-0"})  # the water is fetched from the sink, then focused
+    _expert_until(env, lambda: bool(env.task.focused))
+    sample = env.task.focused[0]
+    assert env.world.agent_room == env.world.room_of(sample)
     observation = env.step(f"look at substance in {sample.parent.name}")[0]
     assert observation == "A substance called water. It is in the liquid state."
 
