@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from protege.agents.conversation import render_text
 from protege.agents.formats import build_messages, get_format
 from protege.agents.policies import ExpertPolicy, Generation, Policy, RandomPolicy
 from protege.agents.rollout import RolloutEngine
@@ -100,6 +101,20 @@ def _messages(episode, fmt_name="react"):
     return system, turns
 
 
+def assert_renders_its_conversation(tokenizer, episode) -> None:
+    """The full-history token record decodes to the chat template's rendering of the messages
+    the episode's model saw; the last turn ends where sampling ended (with the sampled EOS, or
+    cut at the token limit)."""
+    system, turns = _messages(episode)
+    messages = build_messages(system, turns[:-1], turns[-1][0])
+    messages.append({"role": "assistant", "content": turns[-1][1]})
+    expected = render_text(tokenizer, messages, add_generation_prompt=False)
+    decoded = tokenizer.decode(episode.tokens.token_ids)
+    closed = episode.steps[-1].action_token_ids[-1] == tokenizer.eos_token_id
+    assert expected.startswith(decoded)
+    assert expected[len(decoded) :] == ("\n" if closed else "<|im_end|>\n")
+
+
 @pytest.fixture(scope="module")
 def hf_policy(tiny_model_path):
     import torch
@@ -111,7 +126,6 @@ def hf_policy(tiny_model_path):
 
 
 def test_hf_full_history_episodes_are_token_exact(counter_env_id, hf_policy):
-    from protege.agents.conversation import render_text
 
     tokenizer = hf_policy.tokenizer
     engine = RolloutEngine(counter_env_id, hf_policy, num_envs=3, max_steps=3)
@@ -125,16 +139,7 @@ def test_hf_full_history_episodes_are_token_exact(counter_env_id, hf_policy):
         for span, step in zip(sequence.spans, episode.steps, strict=True):
             assert sequence.token_ids[span.start : span.end] == step.action_token_ids
             assert step.prompt_token_ids is None
-        # the sequence decodes to the template's rendering of the same messages
-        system, turns = _messages(episode)
-        messages = build_messages(system, turns[:-1], turns[-1][0])
-        messages.append({"role": "assistant", "content": turns[-1][1]})
-        expected = render_text(tokenizer, messages, add_generation_prompt=False)
-        decoded = tokenizer.decode(sequence.token_ids)
-        closed = episode.steps[-1].action_token_ids[-1] == tokenizer.eos_token_id
-        # the last turn ends where sampling ended: with the sampled EOS, or cut at the limit
-        assert expected.startswith(decoded)
-        assert expected[len(decoded) :] == ("\n" if closed else "<|im_end|>\n")
+        assert_renders_its_conversation(tokenizer, episode)
         # one forward pass over the whole sequence gives the sampled log-probabilities
         recomputed = hf_policy.sequence_logprobs(sequence.token_ids)
         for span, step in zip(sequence.spans, episode.steps, strict=True):

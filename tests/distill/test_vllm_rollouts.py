@@ -15,15 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from protege.agents.conversation import render_text
-from protege.agents.formats import build_messages
 from protege.distill.checkpoint import checkpoint_dir
 from protege.distill.config import ConfigError, parse_config
 from protege.distill.metrics import read_metrics
 from protege.distill.trainer import train
 from protege.errors import MissingDependencyError
 from protege.records import read_episodes
-from tests.agents.test_rollout import _messages
+from tests.agents.test_rollout import assert_renders_its_conversation
 
 VLLM_PYTHON = os.environ.get("PROTEGE_VLLM_PYTHON")
 
@@ -172,15 +170,7 @@ def test_vllm_episodes_are_token_exact(vllm_run):
             for span, step in zip(sequence.spans, episode.steps, strict=True):
                 assert sequence.token_ids[span.start : span.end] == step.action_token_ids
                 assert len(step.action_logprobs) == len(step.action_token_ids)
-            # the sequence decodes to the chat template's rendering of the same conversation
-            system, turns = _messages(episode)
-            messages = build_messages(system, turns[:-1], turns[-1][0])
-            messages.append({"role": "assistant", "content": turns[-1][1]})
-            expected = render_text(tokenizer, messages, add_generation_prompt=False)
-            decoded = tokenizer.decode(sequence.token_ids)
-            closed = episode.steps[-1].action_token_ids[-1] == tokenizer.eos_token_id
-            assert expected.startswith(decoded)
-            assert expected[len(decoded) :] == ("\n" if closed else "<|im_end|>\n")
+            assert_renders_its_conversation(tokenizer, episode)
 
 
 @pytest.mark.vllm
