@@ -1,10 +1,10 @@
 """Evaluation reports: success rates with Wilson intervals, per-task-type tables, plots.
 
 Pure functions over :class:`~protege.records.Episode` lists: :func:`wilson_interval`,
-:func:`newcombe_interval` (a difference of two success rates),
-:func:`summarize` (a :class:`Report`), :func:`plot_success_by_type`,
-:func:`plot_episode_lengths` and :func:`plot_learning_curve`. The plots use matplotlib's file
-backend and never open a window.
+:func:`newcombe_interval` (a difference of two success rates), :func:`paired_newcombe_interval`
+(the same on paired tasks), :func:`summarize` (a :class:`Report`), :func:`plot_success_by_type`,
+:func:`plot_episode_lengths`, :func:`plot_learning_curve` and :func:`plot_turn_kl`. The plots
+use matplotlib's file backend and never open a window.
 """
 
 from __future__ import annotations
@@ -64,6 +64,41 @@ def newcombe_interval(
         difference - math.sqrt((p_a - low_a) ** 2 + (high_b - p_b) ** 2),
         difference + math.sqrt((high_a - p_a) ** 2 + (p_b - low_b) ** 2),
     )
+
+
+def paired_newcombe_interval(
+    both: int, only_a: int, only_b: int, neither: int, z: float = Z_95
+) -> tuple[float, float]:
+    """95% interval of ``p_a - p_b`` when ``a`` and ``b`` played the same tasks (Newcombe 1998,
+    paired data, his method 10).
+
+    The counts are the tasks both won, only ``a`` won, only ``b`` won and neither won. Like
+    :func:`newcombe_interval` it squares and adds the two Wilson intervals' arms, less twice
+    their product times the correlation of the two outcomes (the phi coefficient, with
+    Newcombe's continuity correction): agents that win and lose the same tasks get a narrower
+    interval than independent samples would.
+    """
+    n = both + only_a + only_b + neither
+    p_a, p_b = (both + only_a) / n, (both + only_b) / n
+    low_a, high_a = wilson_interval(both + only_a, n, z)
+    low_b, high_b = wilson_interval(both + only_b, n, z)
+    margins = (both + only_a) * (only_b + neither) * (both + only_b) * (only_a + neither)
+    excess = both * neither - only_a * only_b
+    corrected = excess - n / 2 if excess > n / 2 else (excess if excess < 0 else 0.0)
+    phi = corrected / math.sqrt(margins) if margins else 0.0
+    low_arm = (p_a - low_a) ** 2 - 2 * phi * (p_a - low_a) * (high_b - p_b) + (high_b - p_b) ** 2
+    high_arm = (high_a - p_a) ** 2 - 2 * phi * (high_a - p_a) * (p_b - low_b) + (p_b - low_b) ** 2
+    difference = p_a - p_b
+    return difference - math.sqrt(max(low_arm, 0.0)), difference + math.sqrt(max(high_arm, 0.0))
+
+
+def paired_outcomes(wins_a: dict[str, bool], wins_b: dict[str, bool]) -> tuple[int, int, int, int]:
+    """``(both, only_a, only_b, neither)`` won over the tasks both played (task id -> won)."""
+    tasks = set(wins_a) & set(wins_b)
+    both = sum(wins_a[t] and wins_b[t] for t in tasks)
+    only_a = sum(wins_a[t] and not wins_b[t] for t in tasks)
+    only_b = sum(wins_b[t] and not wins_a[t] for t in tasks)
+    return both, only_a, only_b, len(tasks) - both - only_a - only_b
 
 
 EPISODE_INTERVAL = "wilson over episodes"
@@ -246,6 +281,28 @@ def plot_learning_curve(
     right.legend(fontsize=7, loc="upper left")
     if title:
         figure.suptitle(title, fontsize=10)
+    return _save(plt, figure, path)
+
+
+def plot_turn_kl(
+    records: Sequence[dict[str, float]], path: str | os.PathLike[str], *, title: str = ""
+) -> Path:
+    """A run's sampled reverse KL to the teacher per turn index (``kl/turn_NN``) over its
+    updates, as a heat map: where in the episode the student and the teacher disagree, and how
+    that changes. Turns a run did not train (or play) stay blank."""
+    plt = _pyplot()
+    turns = sorted({key for record in records for key in record if key.startswith("kl/turn_")})
+    values = [[record.get(turn, math.nan) for record in records] for turn in turns]
+    figure, axes = plt.subplots(figsize=(6.5, 3.8))
+    image = axes.imshow(values, aspect="auto", origin="lower", cmap="viridis")
+    updates = [record["update"] for record in records]
+    axes.set_xticks(range(len(updates)), [str(update) for update in updates])
+    axes.set_yticks(range(len(turns)), [str(int(turn.rsplit("_", 1)[1])) for turn in turns])
+    axes.set_xlabel("update")
+    axes.set_ylabel("turn index")
+    figure.colorbar(image, ax=axes, label="reverse KL to the teacher (per token)")
+    if title:
+        axes.set_title(title, fontsize=10)
     return _save(plt, figure, path)
 
 

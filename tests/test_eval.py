@@ -10,8 +10,11 @@ from protege.eval import (
     EPISODE_INTERVAL,
     TASK_INTERVAL,
     newcombe_interval,
+    paired_newcombe_interval,
+    paired_outcomes,
     plot_episode_lengths,
     plot_success_by_type,
+    plot_turn_kl,
     summarize,
     wilson_interval,
 )
@@ -106,6 +109,42 @@ def test_newcombe_interval_matches_newcombes_published_examples():
         assert newcombe_interval(*counts) == pytest.approx(expected, abs=1e-4)
 
 
+def test_paired_interval_is_narrower_when_agents_win_the_same_tasks():
+    # 45 tasks: the agent wins the baseline's 5 and 6 more. As independent samples (11/45
+    # against 5/45) the difference is not significant; on the same tasks it is.
+    low, high = paired_newcombe_interval(5, 6, 0, 34)
+    unpaired_low, unpaired_high = newcombe_interval(11, 45, 5, 45)
+    assert unpaired_low < 0 < low
+    assert high - low < unpaired_high - unpaired_low
+    assert low < 6 / 45 < high
+
+
+def test_paired_interval_is_symmetric_without_discordant_tasks_and_bounded():
+    low, high = paired_newcombe_interval(5, 0, 0, 40)
+    assert low == pytest.approx(-high) and 0 < high < 0.1
+    low, high = paired_newcombe_interval(0, 45, 0, 0)
+    assert 0.8 < low < 1.0 and high == pytest.approx(1.0)
+    low, high = paired_newcombe_interval(3, 1, 4, 37)
+    assert -1 <= low < -3 / 45 < high <= 1
+
+
+def test_paired_outcomes_count_only_the_tasks_both_played():
+    agent = {"a": True, "b": True, "c": False, "d": False, "e": True}
+    baseline = {"a": True, "b": False, "c": True, "d": False}
+    assert paired_outcomes(agent, baseline) == (1, 1, 1, 1)
+
+
 def test_newcombe_interval_contains_zero_for_equal_rates():
     low, high = newcombe_interval(3, 12, 3, 12)
     assert low < 0 < high and low == pytest.approx(-high)
+
+
+def test_turn_kl_plot_has_a_row_per_turn_and_a_column_per_update(tmp_path):
+    records = [
+        {"update": 1, "kl/turn_00": 0.5, "kl/turn_01": 1.0},
+        {"update": 2, "kl/turn_00": 0.4, "kl/turn_01": 0.8, "kl/turn_02": 0.2},
+    ]
+    path = plot_turn_kl(records, tmp_path / "kl.png", title="turns")
+    import matplotlib.image
+
+    assert path.stat().st_size > 0 and matplotlib.image.imread(path).shape[0] > 100

@@ -3,8 +3,10 @@
 For every step of the episodes in ``EPISODES`` (a full-history ``episodes.jsonl``), the
 probability of `` go``, `` take`` and `` move`` right after ``Action:``, under the teacher and
 any number of students (LoRA adapters on the base model); averaged over all steps and over the
-steps where the teacher gives a word more than 0.5. This is the diagnosis in the learning
-README: what a distillation run did to the student's choice of command.
+steps where the teacher gives a word more than 0.5 (with ``--expert``: over the steps where
+the environment's expert, asked from the state the episode reached, would start with each
+word). This is the diagnosis in the learning README: what a distillation run did to the
+student's choice of command, and whether it learnt where each command is right.
 
 ``--push`` also prints, for each student, how each objective would move each word's logit at
 those states: minus the gradient of the divergence to the teacher with respect to the
@@ -13,6 +15,8 @@ computes it (``opd.with_tail``, ``divergences.generalized_jsd``).
 
     python benchmarks/learning/first_word.py EPISODES --teacher TEACHER \\
         --student cold=COLD_ADAPTER --student sod=SOD_ADAPTER [--push]
+    python benchmarks/learning/first_word.py EPISODES --expert \\
+        --student cold=COLD_ADAPTER --student sod=SOD_ADAPTER
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from protege.distill.divergences import generalized_jsd
+from protege.distill.hints import expert_hints
 from protege.distill.methods.opd import with_tail
 from protege.quickstart import pick_model
 from protege.records import read_episodes
@@ -45,20 +50,37 @@ def load(base: str, adapter: str | None) -> torch.nn.Module:
     return model.eval()
 
 
+def verb_positions(episode: Any, tokenizer: Any) -> list[tuple[int, int]]:
+    """``(step index, position)`` of each step whose action has ``Action:``: the logits at
+    the colon predict the first word."""
+    colon = tokenizer(":", add_special_tokens=False)["input_ids"][0]
+    tokens = list(episode.tokens.token_ids)
+    positions = []
+    for index, span in enumerate(episode.tokens.spans):
+        action = tokens[span.start : span.end]
+        if colon in action:
+            positions.append((index, span.start + action.index(colon)))
+    return positions
+
+
 def first_word_logits(model: torch.nn.Module, episodes: list, tokenizer: Any) -> torch.Tensor:
     """``[steps, V]``: the logits right after each step's ``Action:``, in episode order."""
-    colon = tokenizer(":", add_special_tokens=False)["input_ids"][0]
     rows = []
     for episode in episodes:
-        tokens = list(episode.tokens.token_ids)
-        positions = []
-        for span in episode.tokens.spans:
-            action = tokens[span.start : span.end]
-            if colon in action:  # the logits at the colon predict the first word
-                positions.append(span.start + action.index(colon))
+        positions = [position for _, position in verb_positions(episode, tokenizer)]
         with torch.no_grad():
-            rows.append(model(input_ids=torch.tensor([tokens])).logits[0, positions].float())
+            ids = torch.tensor([episode.tokens.token_ids])
+            rows.append(model(input_ids=ids).logits[0, positions].float())
     return torch.cat(rows)
+
+
+def expert_words(episodes: list, tokenizer: Any) -> list[str]:
+    """The first word of the expert's next action at each step :func:`first_word_logits` reads."""
+    words = []
+    for episode in episodes:
+        hints = expert_hints(episode, split=episode.split)
+        words += [hints[index].split(" ", 1)[0] for index, _ in verb_positions(episode, tokenizer)]
+    return words
 
 
 def word_ids(tokenizer: Any) -> list[int]:
@@ -94,26 +116,36 @@ def print_table(title: str, rows: dict[str, torch.Tensor], steps: list[int]) -> 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("episodes", type=Path)
-    parser.add_argument("--teacher", required=True, help="the merged teacher folder")
+    parser.add_argument("--teacher", help="the merged teacher folder (needed without --expert)")
     parser.add_argument("--student", action="append", default=[], help="NAME=ADAPTER_FOLDER")
     parser.add_argument("--push", action="store_true", help="each objective's push on each word")
+    parser.add_argument(
+        "--expert", action="store_true", help="group steps by the expert's next word"
+    )
     args = parser.parse_args()
+    if not (args.teacher or args.expert) or (args.push and not args.teacher):
+        parser.error("--teacher is needed without --expert and with --push")
     base = pick_model("smollm2", print)
     tokenizer = AutoTokenizer.from_pretrained(base)
     episodes = read_episodes(args.episodes)
     ids = word_ids(tokenizer)
-    models = {"teacher": (args.teacher, None)}
+    models = {"teacher": (args.teacher, None)} if args.teacher else {}
     models.update({n: (base, a) for n, a in (s.split("=", 1) for s in args.student)})
     logits = {
         name: first_word_logits(load(path, adapter), episodes, tokenizer)
         for name, (path, adapter) in models.items()
     }
     probabilities = {name: torch.softmax(rows, -1)[:, ids] for name, rows in logits.items()}
-    steps = list(range(len(logits["teacher"])))
+    steps = list(range(len(next(iter(logits.values())))))
     groups = {"all steps": steps}
-    for index, word in enumerate(WORDS):
-        chosen = [i for i in steps if probabilities["teacher"][i, index] > 0.5]
-        groups[f"teacher {word} > 0.5"] = chosen
+    if args.expert:
+        expert = expert_words(episodes, tokenizer)
+        for word in WORDS:
+            groups[f"the expert says {word}"] = [i for i in steps if expert[i] == word]
+    else:
+        for index, word in enumerate(WORDS):
+            chosen = [i for i in steps if probabilities["teacher"][i, index] > 0.5]
+            groups[f"teacher {word} > 0.5"] = chosen
     for group, rows in groups.items():
         if rows:
             print_table(f"{group}: probability of each first word", probabilities, rows)

@@ -1,0 +1,90 @@
+"""The method comparison's configs share one budget, alternate two task types, and its report
+pairs every agent with the cold start on the same tasks."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from protege.distill.config import parse_config
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "learning" / "compare.py"
+
+
+def _script():
+    sys.path.insert(0, str(SCRIPT.parent))  # compare.py imports its folder's run.py
+    try:
+        spec = importlib.util.spec_from_file_location("learning_compare", SCRIPT)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(SCRIPT.parent))
+    return module
+
+
+COMPARE = _script()
+
+
+def test_the_comparison_has_the_issues_methods():
+    expected = {"sft", "opd", "opd_fkl", "sod", "tcod_f2b", "tcod_b2f", "skill_sd", "grpo"}
+    assert set(COMPARE.METHODS) == expected
+
+
+@pytest.mark.parametrize("name", COMPARE.METHODS)
+def test_every_method_gets_the_same_budget_from_the_cold_start(name, tmp_path):
+    teacher = tmp_path / "hint-teacher"
+    data = COMPARE.method_config(name, "smollm2", tmp_path / "cold", teacher, tmp_path, seed=1)
+    config = parse_config(data)
+    assert config.updates == 12
+    assert config.rollout.tasks_per_update * config.rollout.group_size == 4
+    assert config.optim.steps_per_update == 1
+    assert config.student.adapter == str(tmp_path / "cold") and config.student.lora is None
+    assert config.seed == 1 and config.env.max_steps == COMPARE.MAX_STEPS
+    if config.method.name in ("opd", "sod", "tcod"):
+        assert config.teacher.path == str(teacher) and config.teacher.hint == "next_action"
+        assert config.optim.lr == 1e-4 and config.rollout.temperature == 1.0
+    assert len(set(config.env.tasks)) == len(config.env.tasks) >= 12
+
+
+def test_training_tasks_alternate_the_two_types_and_differ_by_seed():
+    tasks = COMPARE.training_tasks(6, seed=0)
+    kinds = [task.split("/")[1] for task in tasks]
+    assert kinds == list(COMPARE.TYPES) * 6
+    assert all(task.startswith("train/") for task in tasks)
+    assert COMPARE.training_tasks(6, seed=1) != tasks
+
+
+def test_evaluation_plays_every_unseen_task_of_the_types_and_as_many_seen_ones():
+    unseen = COMPARE.evaluation_tasks("valid_unseen")
+    seen = COMPARE.evaluation_tasks("valid_seen")
+    for kind in COMPARE.TYPES:
+        all_unseen = COMPARE.split_tasks("valid_unseen", kind)
+        assert sorted(t for t in unseen if f"/{kind}/" in t) == sorted(all_unseen)
+        assert sum(f"/{kind}/" in t for t in seen) == len(all_unseen)
+    assert len(set(seen)) == len(seen) and all(t.startswith("valid_seen/") for t in seen)
+
+
+def _record(name: str, won: dict[str, bool], seed: int = 0) -> dict:
+    summary = {"name": "x", "episodes": 2, "successes": 1, "success_rate": 0.5, "ci_low": 0.1,
+               "ci_high": 0.9, "mean_score": 0.5, "mean_steps": 3.0, "parse_errors": 0}  # fmt: skip
+    by_type = {kind: {**summary, "name": kind} for kind in COMPARE.TYPES}
+    split = {"overall": summary, "by_type": by_type, "won": won, "first_words": {"go": 3}}
+    return {"name": name, "seed": seed, "eval": {s: split for s in COMPARE.SPLITS}}
+
+
+def test_the_report_pairs_each_agent_with_the_cold_start_on_the_same_tasks(tmp_path):
+    tasks = [f"t{i}" for i in range(40)]
+    cold = {task: i < 4 for i, task in enumerate(tasks)}
+    better = {task: i < 16 for i, task in enumerate(tasks)}  # the cold start's 4 and 12 more
+    (tmp_path / "cold-start-s0.json").write_text(json.dumps(_record("cold-start", cold)))
+    (tmp_path / "opd-s0.json").write_text(json.dumps(_record("opd", better)))
+    (tmp_path / "sod-s1.json").write_text(json.dumps(_record("sod", cold, seed=1)))
+    text = COMPARE.report(tmp_path).read_text()
+    rows = {line.split(" | ")[0].strip("| "): line for line in text.splitlines()}
+    assert "+30% [" in rows["opd-s0"] and "* (+12/-0)" in rows["opd-s0"]
+    assert "+0% [" in rows["sod-s1"] and "*" not in rows["sod-s1"].split("|")[6]
+    assert text.index("cold-start-s0") < text.index("opd-s0")
