@@ -109,6 +109,26 @@ def test_first_word_reads_the_probability_of_the_word_the_episode_wrote():
         assert abs(probs[word][index] - expected) < 1e-4  # the word the expert wrote, there
 
 
+def test_the_experts_words_are_the_words_it_wrote_except_at_its_detours():
+    from transformers import AutoTokenizer
+
+    from protege.agents import models
+    from protege.distill.rollouts import TokenExpertPolicy, play
+
+    tokenizer = AutoTokenizer.from_pretrained(str(models.prepare_tiny_model()))
+    script = _first_word_script()
+    for detours in (0.0, 0.5):
+        episodes = play(
+            TokenExpertPolicy(tokenizer, detours=detours, seed=3), "protege/Household-v1",
+            [0, 1], split="valid_unseen", task_type="pick_cool_then_place", max_steps=8,
+            prompt_format="react", num_envs=2,
+        )  # fmt: skip
+        written = [step.action.split(" ")[0] for episode in episodes for step in episode.steps]
+        expert = script.expert_words(episodes, tokenizer)
+        differ = sum(a != b for a, b in zip(expert, written, strict=True))
+        assert len(expert) == len(written) and (differ == 0) == (detours == 0.0)
+
+
 def test_the_push_of_forward_kl_is_p_minus_q_and_reverse_kl_pushes_harder_on_rejected_words():
     import torch
 

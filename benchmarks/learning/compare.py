@@ -311,7 +311,7 @@ def main() -> None:
         f"{', '.join(METHODS)}"
     )  # fmt: skip
     parser.add_argument("--seeds", default="0", help="comma list of training seeds")
-    parser.add_argument("--cold-start", type=int, default=16, help="expert episodes per type")
+    parser.add_argument("--cold-start", type=int, default=32, help="expert episodes per type")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "compare")
     parser.add_argument("--work", type=Path, default=Path("learning-compare"))
     parser.add_argument("--report", action="store_true", help="only rewrite RESULTS.md")

@@ -16,21 +16,29 @@ computes it (``opd.with_tail``, ``divergences.generalized_jsd``).
     python benchmarks/learning/first_word.py EPISODES --teacher TEACHER \\
         --student cold=COLD_ADAPTER --student sod=SOD_ADAPTER [--push]
     python benchmarks/learning/first_word.py EPISODES --expert \\
-        --student cold=COLD_ADAPTER --student sod=SOD_ADAPTER
+        --student cold=COLD_ADAPTER --student sod=SOD_ADAPTER [--hint-teacher HINT_TEACHER]
+
+``--hint-teacher`` also scores the episodes as the trainer does (``TeacherScorer`` on
+``HintContext``'s hinted copies) and prints the privileged teacher's probability of the word
+the episode wrote, by the expert's word and the episode's.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 from typing import Any
 
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
+from protege.distill.config import EnvConfig
+from protege.distill.contexts import HintContext
 from protege.distill.divergences import generalized_jsd
 from protege.distill.hints import expert_hints
 from protege.distill.methods.opd import with_tail
+from protege.distill.scoring import TeacherScorer, load_teacher
 from protege.quickstart import pick_model
 from protege.records import read_episodes
 
@@ -113,6 +121,27 @@ def print_table(title: str, rows: dict[str, torch.Tensor], steps: list[int]) -> 
         print(f"| {name} | " + " | ".join(cells) + " |")
 
 
+def hinted_teacher_table(teacher: str, episodes: list, tokenizer: Any) -> None:
+    """The privileged teacher's probability of each step's first word, scored by the trainer's
+    path, averaged by (the expert's word, the episode's word)."""
+    env = EnvConfig(env_id=episodes[0].env_id, split=episodes[0].split)
+    context = HintContext(tokenizer, env)
+    scorer = TeacherScorer(load_teacher(teacher), pad_id=int(tokenizer.pad_token_id or 0))
+    scores = scorer.score(context.teacher_episodes(episodes), context.prompt_fn(episodes))
+    expert = iter(expert_words(episodes, tokenizer))
+    groups: dict[tuple[str, str], list[float]] = {}
+    for episode, by_step in zip(episodes, scores, strict=True):
+        for index, position in verb_positions(episode, tokenizer):
+            span = episode.tokens.spans[index]
+            verb_logprob = by_step[index].logprobs[position - span.start + 1]  # after the colon
+            key = (next(expert), episode.steps[index].action.split(" ", 1)[0])
+            groups.setdefault(key, []).append(math.exp(verb_logprob))
+    print("\n| expert's word | episode's word | steps | teacher's p(episode's word) |")
+    print("| --- | --- | ---: | ---: |")
+    for (expert_word, word), values in sorted(groups.items()):
+        print(f"| {expert_word} | {word} | {len(values)} | {sum(values) / len(values):.3f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("episodes", type=Path)
@@ -122,6 +151,7 @@ def main() -> None:
     parser.add_argument(
         "--expert", action="store_true", help="group steps by the expert's next word"
     )
+    parser.add_argument("--hint-teacher", help="the privileged teacher, scored as in training")
     args = parser.parse_args()
     if not (args.teacher or args.expert) or (args.push and not args.teacher):
         parser.error("--teacher is needed without --expert and with --push")
@@ -149,6 +179,8 @@ def main() -> None:
     for group, rows in groups.items():
         if rows:
             print_table(f"{group}: probability of each first word", probabilities, rows)
+    if args.hint_teacher:
+        hinted_teacher_table(args.hint_teacher, episodes, tokenizer)
     if not args.push:
         return
     for name in [name for name in models if name != "teacher"]:
