@@ -27,7 +27,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 import yaml
-from run import merged  # this folder's run.py (the script's folder is on sys.path)
+from run import merged, success_cell  # this folder's run.py (the script's folder is on sys.path)
 
 from protege.agents.evaluate import RolloutConfig, evaluate
 from protege.distill.metrics import read_metrics
@@ -39,6 +39,7 @@ from protege.eval import (
     plot_turn_kl,
 )
 from protege.quickstart import ensure_teacher, pick_model, train_config
+from protege.quickstart import eval_config as quickstart_eval_config
 from protege.quickstart.recipes import (
     ENV,
     HINT_TEACHER_STAGES,
@@ -135,24 +136,12 @@ def method_config(
 
 
 def eval_config(model: str, adapter: Path | None, split: str) -> RolloutConfig:
-    """Greedy play of every evaluation task of ``split`` once."""
+    """Greedy play of every evaluation task of ``split`` once (the quickstart's prompt)."""
     tasks = evaluation_tasks(split)
-    return RolloutConfig(
-        env_id=ENV["env_id"],
-        policy=f"hf:{model}",
-        adapter=str(adapter) if adapter else None,
-        split=split,
-        tasks=tasks,
-        episodes=len(tasks),
-        distinct_tasks=True,
-        all_tasks=True,
-        max_steps=MAX_STEPS,
-        num_envs=16,
-        temperature=0.0,
-        prompt_format=ROLLOUT["prompt_format"],
-        list_actions=ROLLOUT["list_actions"],
-        max_new_tokens=ROLLOUT["max_new_tokens"],
-    )
+    return quickstart_eval_config(model, adapter, len(tasks), split).model_copy(
+        update={"tasks": tasks, "all_tasks": True, "task_type": None, "max_steps": MAX_STEPS,
+                "num_envs": 16}
+    )  # fmt: skip
 
 
 def evaluate_splits(model: str, adapter: Path | None, folder: Path) -> dict[str, Any]:
@@ -219,14 +208,6 @@ def run_agent(args: argparse.Namespace, name: str, seed: int) -> None:
 
 
 # ----------------------------------------------------------------------------- report
-
-
-def success_cell(summary: dict[str, Any]) -> str:
-    """``successes/episodes [95% Wilson interval]``."""
-    return (
-        f"{summary['successes']}/{summary['episodes']} "
-        f"[{summary['ci_low']:.0%}, {summary['ci_high']:.0%}]"
-    )
 
 
 def paired_cell(agent: dict[str, bool], baseline: dict[str, bool]) -> str:
