@@ -274,6 +274,23 @@ class DistillConfig(Section):
         return self
 
     @model_validator(mode="after")
+    def _check_hint(self) -> DistillConfig:
+        spec = get_method(self.method.name)
+        if self.teacher.hint != "none" and spec.teacher == "none":
+            raise ValueError(
+                f"teacher.hint: method {spec.name!r} has no teacher to give hints to; "
+                "set teacher.hint: none"
+            )
+        hint = self.teacher.hint if spec.teacher != "none" else getattr(self.method, "hint", "none")
+        if hint != "none" and spec.teacher_context != "plain":
+            raise ValueError(
+                f"teacher.hint: method {spec.name!r} gives its teacher a "
+                f"{spec.teacher_context!r} context already; hints combine only with methods "
+                "whose teacher reads the student's context"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _check_names(self) -> DistillConfig:
         check_env_options(self.env.env_id, self.env.split, self.env.task_type)
         check_env_options(self.env.env_id, self.eval.split, self.env.task_type)

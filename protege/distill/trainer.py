@@ -155,19 +155,9 @@ def setup(config: DistillConfig) -> Run:
 
 def context_name(config: DistillConfig, spec: Any) -> str:
     """``hint`` where the config asks for the privileged teacher (or SFT trains one), else
-    the method's own teacher context."""
+    the method's own teacher context (the config refuses hints a method cannot take)."""
     hint = config.teacher.hint if spec.teacher != "none" else getattr(config.method, "hint", "none")
-    if config.teacher.hint != "none" and spec.teacher == "none":
-        raise ConfigError(f"teacher.hint: method {spec.name!r} has no teacher to give hints to")
-    if hint == "none":
-        return spec.teacher_context
-    if spec.teacher_context != "plain":
-        raise ConfigError(
-            f"teacher.hint: method {spec.name!r} gives its teacher a {spec.teacher_context!r} "
-            "context already; hints combine only with methods whose teacher reads the "
-            "student's context"
-        )
-    return "hint"
+    return spec.teacher_context if hint == "none" else "hint"
 
 
 # ----------------------------------------------------------------------------- rollouts

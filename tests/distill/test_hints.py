@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pytest
 
 from protege.agents.policies.base import Generation, Policy, PolicyInput
-from protege.distill.config import ConfigError, parse_config
+from protege.distill.config import parse_config
 from protege.distill.hints import (
     HINT_TEMPLATE,
     HintedPolicy,
@@ -220,10 +220,12 @@ def test_sft_with_detours_plays_them_but_trains_only_the_steps_that_follow_the_h
 
 @pytest.mark.parametrize(
     ("method", "message"),
-    [({"name": "grpo"}, "no teacher"), ({"name": "skill_sd"}, "'skill' context")],
+    [
+        ({"name": "grpo"}, "no teacher"),
+        ({"name": "sft"}, "no teacher"),
+        ({"name": "skill_sd"}, "'skill' context"),
+    ],
 )
 def test_hints_where_they_cannot_apply_are_a_config_error(tmp_path, method, message):
-    from protege.distill.trainer import setup
-
-    with pytest.raises(ConfigError, match=message):
-        setup(_config(tmp_path, method, group_size=2, hint="next_action"))  # GRPO needs groups
+    with pytest.raises(ValueError, match=message):  # at parse time, before any model loads
+        _config(tmp_path, method, group_size=2, hint="next_action")  # GRPO needs groups
