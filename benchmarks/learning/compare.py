@@ -27,7 +27,11 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 import yaml
-from run import merged, success_cell  # this folder's run.py (the script's folder is on sys.path)
+from run import (  # this folder's run.py (the script's folder is on sys.path)
+    merged,
+    success_cell,
+    train_once,
+)
 
 from protege.agents.evaluate import RolloutConfig, evaluate
 from protege.distill.metrics import read_metrics
@@ -174,12 +178,7 @@ def prepare(args: argparse.Namespace) -> tuple[str, Path, Path]:
     model = pick_model("smollm2", print)
     teacher, _ = ensure_teacher(model, print, stages=HINT_TEACHER_STAGES, kind=HINT_TEACHER)
     folder = args.work / f"{COLD_START}-{args.cold_start}"
-    cold = folder / "final"
-    if not cold.is_dir():
-        started = time.perf_counter()
-        train_config(cold_start_config(model, folder, args.cold_start))
-        (folder / "train_s.txt").write_text(f"{time.perf_counter() - started:.1f}\n")
-    return model, teacher, cold
+    return model, teacher, train_once(cold_start_config(model, folder, args.cold_start), folder)
 
 
 def run_agent(args: argparse.Namespace, name: str, seed: int) -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from run import merged  # this folder's run.py (the script's folder is on sys.path)
+from run import merged, train_once  # this folder's run.py (the script's folder is on sys.path)
 
 from protege.distill.metrics import read_metrics
 from protege.quickstart import ensure_teacher, evaluate_agent, pick_model, train_config
@@ -68,11 +68,7 @@ def main() -> None:
     model = pick_model("smollm2", print)
     teacher, _ = ensure_teacher(model, print)
     cold_dir = args.work / f"cold{args.cold_start}"
-    cold = cold_dir / "final"
-    if not cold.is_dir():
-        started = time.perf_counter()
-        train_config(cold_start_config(model, cold_dir, args.cold_start))
-        (cold_dir / "train_s.txt").write_text(f"{time.perf_counter() - started:.1f}\n")
+    cold = train_once(cold_start_config(model, cold_dir, args.cold_start), cold_dir)
     print("cold start:", evaluated(model, cold, args.episodes, cold_dir)["eval"])
     if not args.name:
         return

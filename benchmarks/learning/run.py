@@ -120,6 +120,17 @@ def prepare(args: argparse.Namespace) -> tuple[str, Path, Path]:
     return model, teacher, cold
 
 
+def train_once(config: dict[str, Any], folder: Path) -> Path:
+    """``folder/final`` after training ``config`` (whose output is ``folder``) once; later
+    calls reuse it. The training's wall-clock goes to ``folder/train_s.txt``."""
+    final = folder / "final"
+    if not final.is_dir():
+        started = time.perf_counter()
+        train_config(config)
+        (folder / "train_s.txt").write_text(f"{time.perf_counter() - started:.1f}\n")
+    return final
+
+
 def train_method(args: argparse.Namespace, name: str) -> None:
     """Train one method from the cold start, evaluate it on both splits, write its result."""
     model, teacher, cold = prepare(args)
