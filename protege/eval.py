@@ -290,8 +290,10 @@ def plot_turn_kl(
     """A run's sampled reverse KL to the teacher per turn index (``kl/turn_NN``) over its
     updates, as a heat map: where in the episode the student and the teacher disagree, and how
     that changes. Turns a run did not train (or play) stay blank."""
-    plt = _pyplot()
     turns = sorted({key for record in records for key in record if key.startswith("kl/turn_")})
+    if not turns:
+        raise ValueError("no kl/turn_NN in the records: the run had no teacher to score turns")
+    plt = _pyplot()
     values = [[record.get(turn, math.nan) for record in records] for turn in turns]
     figure, axes = plt.subplots(figsize=(6.5, 3.8))
     image = axes.imshow(values, aspect="auto", origin="lower", cmap="viridis")

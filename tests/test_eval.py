@@ -148,3 +148,5 @@ def test_turn_kl_plot_has_a_row_per_turn_and_a_column_per_update(tmp_path):
     import matplotlib.image
 
     assert path.stat().st_size > 0 and matplotlib.image.imread(path).shape[0] > 100
+    with pytest.raises(ValueError, match="no kl/turn_NN"):  # SFT and GRPO runs score no turns
+        plot_turn_kl([{"update": 1, "loss": 0.3}], tmp_path / "none.png")

@@ -281,7 +281,10 @@ def plot_run(key: str, record: dict[str, Any], cold: dict[str, Any] | None, out:
         title=f"{key} on Household {types}",
         rollout_label=f"training rollouts (T={record['config']['rollout'].get('temperature')})",
     )  # fmt: skip
-    plot_turn_kl(record["metrics"], out / f"turn_kl_{key}.png", title=f"{key}: reverse KL by turn")
+    if any(name.startswith("kl/turn_") for metrics in record["metrics"] for name in metrics):
+        plot_turn_kl(
+            record["metrics"], out / f"turn_kl_{key}.png", title=f"{key}: reverse KL by turn"
+        )
 
 
 def main() -> None:
