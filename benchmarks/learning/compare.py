@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -191,6 +192,7 @@ def run_agent(args: argparse.Namespace, name: str, seed: int) -> None:
     adapter = cold
     if name != COLD_START:
         folder = args.work / f"{name}-s{seed}"
+        shutil.rmtree(folder, ignore_errors=True)  # an attempt cut short (no result) restarts
         config = method_config(name, model, cold, teacher, folder, seed)
         print(f"== {name} seed {seed}")
         started = time.perf_counter()
