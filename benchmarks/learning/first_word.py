@@ -121,14 +121,15 @@ def print_table(title: str, rows: dict[str, torch.Tensor], steps: list[int]) -> 
         print(f"| {name} | " + " | ".join(cells) + " |")
 
 
-def hinted_teacher_table(teacher: str, episodes: list, tokenizer: Any) -> None:
+def hinted_teacher_table(teacher: str, episodes: list, tokenizer: Any, experts: list[str]) -> None:
     """The privileged teacher's probability of each step's first word, scored by the trainer's
-    path, averaged by (the expert's word, the episode's word)."""
+    path, averaged by (the expert's word at that step, from :func:`expert_words`, and the
+    episode's word)."""
     env = EnvConfig(env_id=episodes[0].env_id, split=episodes[0].split)
     context = HintContext(tokenizer, env)
     scorer = TeacherScorer(load_teacher(teacher), pad_id=int(tokenizer.pad_token_id or 0))
     scores = scorer.score(context.teacher_episodes(episodes), context.prompt_fn(episodes))
-    expert = iter(expert_words(episodes, tokenizer))
+    expert = iter(experts)
     groups: dict[tuple[str, str], list[float]] = {}
     for episode, by_step in zip(episodes, scores, strict=True):
         for index, position in verb_positions(episode, tokenizer):
@@ -168,8 +169,9 @@ def main() -> None:
     probabilities = {name: torch.softmax(rows, -1)[:, ids] for name, rows in logits.items()}
     steps = list(range(len(next(iter(logits.values())))))
     groups = {"all steps": steps}
+    # replayed once: the grouping and the hinted teacher's table read the same words
+    expert = expert_words(episodes, tokenizer) if args.expert or args.hint_teacher else []
     if args.expert:
-        expert = expert_words(episodes, tokenizer)
         for word in WORDS:
             groups[f"the expert says {word}"] = [i for i in steps if expert[i] == word]
     else:
@@ -180,7 +182,7 @@ def main() -> None:
         if rows:
             print_table(f"{group}: probability of each first word", probabilities, rows)
     if args.hint_teacher:
-        hinted_teacher_table(args.hint_teacher, episodes, tokenizer)
+        hinted_teacher_table(args.hint_teacher, episodes, tokenizer, expert)
     if not args.push:
         return
     for name in [name for name in models if name != "teacher"]:

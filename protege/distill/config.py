@@ -281,8 +281,7 @@ class DistillConfig(Section):
                 f"teacher.hint: method {spec.name!r} has no teacher to give hints to; "
                 "set teacher.hint: none"
             )
-        hint = self.teacher.hint if spec.teacher != "none" else getattr(self.method, "hint", "none")
-        if hint != "none" and spec.teacher_context != "plain":
+        if active_hint(self) != "none" and spec.teacher_context != "plain":
             raise ValueError(
                 f"teacher.hint: method {spec.name!r} gives its teacher a "
                 f"{spec.teacher_context!r} context already; hints combine only with methods "
@@ -296,6 +295,14 @@ class DistillConfig(Section):
         check_env_options(self.env.env_id, self.eval.split, self.env.task_type)
         get_format(self.rollout.prompt_format)
         return self
+
+
+def active_hint(config: DistillConfig) -> str:
+    """The hint the run's teacher context writes in: ``teacher.hint`` for a method with a
+    teacher, the method's own ``hint`` for one without (SFT training a privileged teacher)."""
+    if get_method(config.method.name).teacher != "none":
+        return config.teacher.hint
+    return getattr(config.method, "hint", "none")
 
 
 def check_model_paths(config: DistillConfig) -> None:

@@ -51,7 +51,7 @@ from protege.distill.checkpoint import (
     run_progress,
     save_checkpoint,
 )
-from protege.distill.config import ConfigError, DistillConfig, check_model_paths
+from protege.distill.config import ConfigError, DistillConfig, active_hint, check_model_paths
 from protege.distill.contexts import CONTEXTS, HintContext
 from protege.distill.divergences import k1, masked_mean
 from protege.distill.logprobs import token_logprobs
@@ -156,8 +156,7 @@ def setup(config: DistillConfig) -> Run:
 def context_name(config: DistillConfig, spec: Any) -> str:
     """``hint`` where the config asks for the privileged teacher (or SFT trains one), else
     the method's own teacher context (the config refuses hints a method cannot take)."""
-    hint = config.teacher.hint if spec.teacher != "none" else getattr(config.method, "hint", "none")
-    return spec.teacher_context if hint == "none" else "hint"
+    return spec.teacher_context if active_hint(config) == "none" else "hint"
 
 
 # ----------------------------------------------------------------------------- rollouts
