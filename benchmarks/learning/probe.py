@@ -6,13 +6,18 @@ on ``--cold-start`` expert episodes (cached per size), its greedy success on the
 ``--override`` (a JSON mapping, or a YAML file of one, merged like ``configs/NAME.yaml``) and
 the same evaluation. A ``teacher.path`` of ``hint-teacher`` names the privileged teacher
 (``recipes.HINT_TEACHER_STAGES``, trained and cached on first use). Results go to
-``WORK/<cold start>/result.json`` and ``WORK/<cold start>-<name>/result.json``.
+``WORK/<cold start>/result.json`` and ``WORK/<cold start>-<name>/result.json``. ``--init`` starts
+the variant from another run's adapter instead (``WORK/<that run>-<name>``): the experiment of
+training a collapsed student on.
 
     python benchmarks/learning/probe.py --cold-start 16
     python benchmarks/learning/probe.py --cold-start 16 --name fkl --override \\
         '{"method": {"name": "opd", "objective": "gkd", "beta": 0.0, "top_k": 16}}'
     python benchmarks/learning/probe.py --name opd_ref_hint --updates 12 \\
         --override benchmarks/learning/probes/opd_ref_hint.yaml
+    python benchmarks/learning/probe.py --init learning-probe/cold16-opd_ref_hint/final \\
+        --name fkl_from_collapse --updates 12 \\
+        --override benchmarks/learning/probes/opd_fkl_ref_hint.yaml
 """
 
 from __future__ import annotations
@@ -60,6 +65,9 @@ def main() -> None:
     parser.add_argument(
         "--override", default="{}", help="JSON (or a YAML file) merged into the SOD recipe"
     )
+    parser.add_argument(
+        "--init", type=Path, help="start the variant from this adapter, not the cold start"
+    )
     parser.add_argument("--updates", type=int, default=6)
     parser.add_argument("--episodes", type=int, default=12)
     parser.add_argument("--work", type=Path, default=Path("learning-probe"))
@@ -72,9 +80,11 @@ def main() -> None:
     print("cold start:", evaluated(model, cold, args.episodes, cold_dir)["eval"])
     if not args.name:
         return
-    out = args.work / f"{cold_dir.name}-{args.name}"
+    start = args.init or cold
+    start_name = args.init.parent.name if args.init else cold_dir.name
+    out = args.work / f"{start_name}-{args.name}"
     override = read_override(args.override)
-    config = merged(sod_config(model, cold, teacher, out, args.updates), override)
+    config = merged(sod_config(model, start, teacher, out, args.updates), override)
     if config["teacher"]["path"] == HINT_TEACHER:
         hint_teacher, _ = ensure_teacher(
             model, print, stages=HINT_TEACHER_STAGES, kind=HINT_TEACHER
@@ -85,7 +95,7 @@ def main() -> None:
     train_s = time.perf_counter() - started
     record = evaluated(
         model, final, args.episodes, out, override=override, train_s=train_s,
-        metrics=read_metrics(out),
+        init=str(start), metrics=read_metrics(out),
     )  # fmt: skip
     print(f"{args.name}:", record["eval"])
 
