@@ -88,3 +88,17 @@ def test_the_report_pairs_each_agent_with_the_cold_start_on_the_same_tasks(tmp_p
     assert "+30% [" in rows["opd-s0"] and "* (+12/-0)" in rows["opd-s0"]
     assert "+0% [" in rows["sod-s1"] and "*" not in rows["sod-s1"].split("|")[6]
     assert text.index("cold-start-s0") < text.index("opd-s0")
+
+
+def test_the_report_pairs_each_method_with_opd_of_the_same_seed(tmp_path):
+    tasks = [f"t{i}" for i in range(40)]
+    opd = {task: i < 4 for i, task in enumerate(tasks)}
+    sod = {task: 2 <= i < 20 for i, task in enumerate(tasks)}  # 16 more, 2 fewer
+    (tmp_path / "opd-s0.json").write_text(json.dumps(_record("opd", opd)))
+    (tmp_path / "sod-s0.json").write_text(json.dumps(_record("sod", sod)))
+    (tmp_path / "sod-s1.json").write_text(json.dumps(_record("sod", sod, seed=1)))  # no opd-s1
+    text = COMPARE.report(tmp_path).read_text()
+    versus = text[text.index("Against opd") :]
+    rows = {line.split(" | ")[0].strip("| "): line for line in versus.splitlines()}
+    assert "+35% [" in rows["sod-s0"] and "* (+16/-2)" in rows["sod-s0"]
+    assert "sod-s1" not in rows and "opd-s0" not in rows

@@ -60,6 +60,8 @@ BUDGET = HERE / "compare" / "budget.yaml"
 METHODS_DIR = HERE / "compare" / "methods"
 METHODS = sorted(path.stem for path in METHODS_DIR.glob("*.yaml"))
 COLD_START = "cold-start"
+VERSUS = "opd"
+"""The method every other one is also compared with, pairwise (the seeds' baseline)."""
 TYPES = ("pick_and_place", "pick_cool_then_place")
 SPLITS = ("valid_unseen", "valid_seen")
 MAX_STEPS = 20
@@ -228,6 +230,23 @@ def words_cell(words: dict[str, int], top: int = 3) -> str:
     return f"{shown} of {sum(words.values())}"
 
 
+def versus_table(records: dict[str, dict[str, Any]], baseline: str) -> list[str]:
+    """Every other trained agent against ``baseline`` of the same seed, paired per split (the
+    seeds' question: does the step-wise method beat vanilla OPD?)."""
+    rows = []
+    for key, record in records.items():
+        other = records.get(f"{baseline}-s{record['seed']}")
+        if other is None or record["name"] in (baseline, COLD_START):
+            continue
+        cells = [paired_cell(record["eval"][s]["won"], other["eval"][s]["won"]) for s in SPLITS]
+        rows.append(f"| {key} | " + " | ".join(cells) + " |")
+    if not rows:
+        return []
+    header = " | ".join(f"{split} vs {baseline}, paired [95%]" for split in SPLITS)
+    table = [f"| agent | {header} |", "| --- " * 3 + "|", *rows]
+    return ["", f"Against {baseline} of the same seed:", "", *table]
+
+
 def report(out: Path) -> Path:
     """``RESULTS.md`` and the plots from every ``NAME-sSEED.json`` in ``out``."""
     records = {path.stem: json.loads(path.read_text()) for path in sorted(out.glob("*-s*.json"))}
@@ -260,6 +279,7 @@ def report(out: Path) -> Path:
         "Cells: successes/tasks [95% Wilson interval]. Paired: the difference to the cold start "
         "on the same tasks with Newcombe's paired 95% interval (`*`: it excludes 0), and the "
         "tasks only the agent (+) or only the cold start (-) won.",
+        *versus_table(records, VERSUS),
     ]
     path = out / "RESULTS.md"
     path.write_text("\n".join(lines) + "\n")
