@@ -94,7 +94,7 @@ def test_first_word_reads_the_probability_of_the_word_the_episode_wrote():
     )  # fmt: skip
     script = _first_word_script()
     logits = script.first_word_logits(model, episodes, tokenizer)
-    word_probs = torch.softmax(logits, -1)[:, script.word_ids(tokenizer)].T
+    word_probs = torch.softmax(logits, -1)[:, script.word_ids(tokenizer, list(script.WORDS))].T
     probs = dict(zip(script.WORDS, word_probs, strict=True))
 
     episode = episodes[0]

@@ -1,12 +1,12 @@
 """How likely each model makes each action's first word, at the states of recorded episodes.
 
 For every step of the episodes in ``EPISODES`` (a full-history ``episodes.jsonl``), the
-probability of `` go``, `` take`` and `` move`` right after ``Action:``, under the teacher and
-any number of students (LoRA adapters on the base model); averaged over all steps and over the
-steps where the teacher gives a word more than 0.5 (with ``--expert``: over the steps where
-the environment's expert, asked from the state the episode reached, would start with each
-word). This is the diagnosis in the learning README: what a distillation run did to the
-student's choice of command, and whether it learnt where each command is right.
+probability of `` go``, `` take`` and `` move`` (or ``--words``) right after ``Action:``, under
+the teacher and any number of students (LoRA adapters on the base model); averaged over all
+steps and over the steps where the teacher gives a word more than 0.5 (with ``--expert``: over
+the steps where the environment's expert, asked from the state the episode reached, would
+start with each word). This is the diagnosis in the learning README: what a distillation run
+did to the student's choice of command, and whether it learnt where each command is right.
 
 ``--push`` also prints, for each student, how each objective would move each word's logit at
 those states: minus the gradient of the divergence to the teacher with respect to the
@@ -91,9 +91,12 @@ def expert_words(episodes: list, tokenizer: Any) -> list[str]:
     return words
 
 
-def word_ids(tokenizer: Any) -> list[int]:
-    """The token id of each of :data:`WORDS` after a space."""
-    return [tokenizer(" " + word, add_special_tokens=False)["input_ids"][0] for word in WORDS]
+def word_ids(tokenizer: Any, words: list[str]) -> list[int]:
+    """The token id of each of ``words`` after a space (each must be one token)."""
+    ids = [tokenizer(" " + word, add_special_tokens=False)["input_ids"] for word in words]
+    if any(len(tokens) != 1 for tokens in ids):
+        raise SystemExit(f"--words must be single tokens after a space: {words}")
+    return [tokens[0] for tokens in ids]
 
 
 def pushes(
@@ -112,12 +115,14 @@ def pushes(
     return -logits_S_V.grad[:, ids]
 
 
-def print_table(title: str, rows: dict[str, torch.Tensor], steps: list[int]) -> None:
-    """One markdown table: each row's mean over ``steps`` for each word."""
-    print(f"\n{title} ({len(steps)} steps)\n| model | " + " | ".join(WORDS) + " |")
-    print("| --- " * (len(WORDS) + 1) + "|")
+def print_table(
+    title: str, rows: dict[str, torch.Tensor], steps: list[int], words: list[str]
+) -> None:
+    """One markdown table: each row's mean over ``steps`` for each of ``words``."""
+    print(f"\n{title} ({len(steps)} steps)\n| model | " + " | ".join(words) + " |")
+    print("| --- " * (len(words) + 1) + "|")
     for name, values_S_W in rows.items():
-        cells = [f"{float(values_S_W[steps, w].mean()):.3f}" for w in range(len(WORDS))]
+        cells = [f"{float(values_S_W[steps, w].mean()):.3f}" for w in range(len(words))]
         print(f"| {name} | " + " | ".join(cells) + " |")
 
 
@@ -153,13 +158,15 @@ def main() -> None:
         "--expert", action="store_true", help="group steps by the expert's next word"
     )
     parser.add_argument("--hint-teacher", help="the privileged teacher, scored as in training")
+    parser.add_argument("--words", default=",".join(WORDS), help="comma list of first words")
     args = parser.parse_args()
+    words = args.words.split(",")
     if not (args.teacher or args.expert) or (args.push and not args.teacher):
         parser.error("--teacher is needed without --expert and with --push")
     base = pick_model("smollm2", print)
     tokenizer = AutoTokenizer.from_pretrained(base)
     episodes = read_episodes(args.episodes)
-    ids = word_ids(tokenizer)
+    ids = word_ids(tokenizer, words)
     models = {"teacher": (args.teacher, None)} if args.teacher else {}
     models.update({n: (base, a) for n, a in (s.split("=", 1) for s in args.student)})
     logits = {
@@ -172,15 +179,15 @@ def main() -> None:
     # replayed once: the grouping and the hinted teacher's table read the same words
     expert = expert_words(episodes, tokenizer) if args.expert or args.hint_teacher else []
     if args.expert:
-        for word in WORDS:
+        for word in words:
             groups[f"the expert says {word}"] = [i for i in steps if expert[i] == word]
     else:
-        for index, word in enumerate(WORDS):
+        for index, word in enumerate(words):
             chosen = [i for i in steps if probabilities["teacher"][i, index] > 0.5]
             groups[f"teacher {word} > 0.5"] = chosen
     for group, rows in groups.items():
         if rows:
-            print_table(f"{group}: probability of each first word", probabilities, rows)
+            print_table(f"{group}: probability of each first word", probabilities, rows, words)
     if args.hint_teacher:
         hinted_teacher_table(args.hint_teacher, episodes, tokenizer, expert)
     if not args.push:
@@ -192,7 +199,7 @@ def main() -> None:
         }
         for group, rows in groups.items():
             if rows:
-                print_table(f"{name}, {group}: mean push on each word's logit", push, rows)
+                print_table(f"{name}, {group}: mean push on each word's logit", push, rows, words)
 
 
 if __name__ == "__main__":
