@@ -102,3 +102,51 @@ def test_the_report_pairs_each_method_with_opd_of_the_same_seed(tmp_path):
     rows = {line.split(" | ")[0].strip("| "): line for line in versus.splitlines()}
     assert "+35% [" in rows["sod-s0"] and "* (+16/-2)" in rows["sod-s0"]
     assert "sod-s1" not in rows and "opd-s0" not in rows
+
+
+class _Repeater:
+    """Takes the first admissible action, then repeats it: a looping student."""
+
+    name = "repeater"
+
+    def __init__(self) -> None:
+        self.action: str | None = None
+
+    def act(self, env, observation, info) -> str:
+        self.action = self.action or info["admissible_actions"][0]
+        return self.action
+
+
+def _episodes(agent, seeds: list[int]) -> list:
+    import gymnasium as gym
+
+    import protege.envs  # noqa: F401  (registers the environments)
+    from protege.agents.scripted import play_episode
+
+    env = gym.make("protege/Household-v1", split="valid_unseen", max_steps=5)
+    return [play_episode(env, agent, seed=seed) for seed in seeds]
+
+
+def test_repeats_counts_the_turns_that_repeat_the_previous_action():
+    from protege.agents.scripted import ExpertAgent
+
+    looping = COMPARE.repeats(_episodes(_Repeater(), [0]))
+    assert looping == {"turns": 4, "repeated": 4}
+    assert COMPARE.repeats(_episodes(ExpertAgent(), [0, 1]))["repeated"] == 0
+
+
+def test_reread_refreshes_the_episode_fields_from_the_saved_episodes(tmp_path):
+    from protege.records import write_episodes
+
+    out, work = tmp_path / "out", tmp_path / "work"
+    out.mkdir()
+    episodes = _episodes(_Repeater(), [0])
+    (out / "opd-s0.json").write_text(json.dumps(_record("opd", {"t0": True})))
+    for split in COMPARE.SPLITS:
+        write_episodes(work / "eval" / "opd-s0" / split / "episodes.jsonl", episodes)
+    COMPARE.reread(work, out)
+    record = json.loads((out / "opd-s0.json").read_text())
+    assert record["eval"]["valid_unseen"]["repeats"] == {"turns": 4, "repeated": 4}
+    assert record["eval"]["valid_seen"]["won"] == {episodes[0].task_id: False}
+    row = next(line for line in COMPARE.report(out).read_text().splitlines() if "opd-s0" in line)
+    assert "8/8 = 100%" in row

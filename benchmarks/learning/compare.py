@@ -19,6 +19,7 @@ it), then ``OUT/RESULTS.md`` and the plots are written from all of them.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import shutil
 import time
@@ -156,14 +157,41 @@ def evaluate_splits(model: str, adapter: Path | None, folder: Path) -> dict[str,
     results = {}
     for split in SPLITS:
         report = evaluate(eval_config(model, adapter, split), folder / split, overwrite=True)
-        episodes = read_episodes(folder / split / "episodes.jsonl")
         results[split] = {
             "overall": report.overall.model_dump(),
             "by_type": {group.name: group.model_dump() for group in report.by_task_type},
-            "won": {episode.task_id: episode.won for episode in episodes},
-            "first_words": first_words(episodes),
+            **episode_fields(read_episodes(folder / split / "episodes.jsonl")),
         }
     return results
+
+
+def episode_fields(episodes: list[Any]) -> dict[str, Any]:
+    """What a split's record reads from its episodes: each task's outcome, the first words and
+    the repeated turns."""
+    return {
+        "won": {episode.task_id: episode.won for episode in episodes},
+        "first_words": first_words(episodes),
+        "repeats": repeats(episodes),
+    }
+
+
+def repeats(episodes: list[Any]) -> dict[str, int]:
+    """Turns after the first and how many of them repeat the previous action word for word
+    (the loop a collapsed student falls into: ``go to X`` again after "Nothing happens.")."""
+    actions = [[step.action for step in episode.steps] for episode in episodes]
+    pairs = [pair for turns in actions for pair in itertools.pairwise(turns)]
+    return {"turns": len(pairs), "repeated": sum(before == after for before, after in pairs)}
+
+
+def reread(work: Path, out: Path) -> None:
+    """Refresh :func:`episode_fields` of every finished agent from its saved episodes in
+    ``work`` (no replay), for fields added after the agent was evaluated."""
+    for path in sorted(out.glob("*-s*.json")):
+        record = json.loads(path.read_text())
+        for split in SPLITS:
+            episodes = work / "eval" / path.stem / split / "episodes.jsonl"
+            record["eval"][split].update(episode_fields(read_episodes(episodes)))
+        path.write_text(json.dumps(record, indent=2))
 
 
 def first_words(episodes: list[Any]) -> dict[str, int]:
@@ -247,6 +275,16 @@ def versus_table(records: dict[str, dict[str, Any]], baseline: str) -> list[str]
     return ["", f"Against {baseline} of the same seed:", "", *table]
 
 
+def repeats_cell(evaluation: dict[str, Any]) -> str:
+    """The share of turns that repeat the previous action, over both splits."""
+    counts = [evaluation[split].get("repeats") for split in SPLITS]
+    if None in counts:
+        return ""
+    repeated = sum(count["repeated"] for count in counts)
+    turns = sum(count["turns"] for count in counts)
+    return f"{repeated}/{turns} = {repeated / max(turns, 1):.0%}"
+
+
 def report(out: Path) -> Path:
     """``RESULTS.md`` and the plots from every ``NAME-sSEED.json`` in ``out``."""
     records = {path.stem: json.loads(path.read_text()) for path in sorted(out.glob("*-s*.json"))}
@@ -255,9 +293,9 @@ def report(out: Path) -> Path:
     lines = ["| agent | " + " | ".join(
         [f"{split} ({kind})" for split in SPLITS for kind in TYPES]
         + [f"{split} vs cold start, paired [95%]" for split in SPLITS]
-        + ["first words (valid_unseen)", "KL first → last", "train"]
+        + ["first words (valid_unseen)", "repeated turns", "KL first → last", "train"]
     ) + " |"]  # fmt: skip
-    lines.append("| --- " * (len(SPLITS) * len(TYPES) + len(SPLITS) + 4) + "|")
+    lines.append("| --- " * (len(SPLITS) * len(TYPES) + len(SPLITS) + 5) + "|")
     for key in order:
         record = records[key]
         evaluation = record["eval"]
@@ -270,6 +308,7 @@ def report(out: Path) -> Path:
             cells.append("" if is_cold else paired_cell(
                 evaluation[split]["won"], cold["eval"][split]["won"]))  # fmt: skip
         cells.append(words_cell(evaluation["valid_unseen"]["first_words"]))
+        cells.append(repeats_cell(evaluation))
         kl = [m["kl/mean"] for m in record.get("metrics", []) if m.get("kl/mean") is not None]
         cells.append(f"{kl[0]:.2f} → {kl[-1]:.2f}" if kl else "")
         cells.append(f"{record['train_s'] / 60:.0f} min" if "train_s" in record else "")
@@ -278,7 +317,8 @@ def report(out: Path) -> Path:
         "",
         "Cells: successes/tasks [95% Wilson interval]. Paired: the difference to the cold start "
         "on the same tasks with Newcombe's paired 95% interval (`*`: it excludes 0), and the "
-        "tasks only the agent (+) or only the cold start (-) won.",
+        "tasks only the agent (+) or only the cold start (-) won. Repeated turns: turns that "
+        "repeat the previous action word for word, both splits.",
         *versus_table(records, VERSUS),
     ]
     path = out / "RESULTS.md"
@@ -320,12 +360,17 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "results" / "compare")
     parser.add_argument("--work", type=Path, default=Path("learning-compare"))
     parser.add_argument("--report", action="store_true", help="only rewrite RESULTS.md")
+    parser.add_argument(
+        "--reread", action="store_true", help="refresh the records' episode fields from --work"
+    )
     args = parser.parse_args()
     agents = args.agents.split(",")
     unknown = sorted(set(agents) - {COLD_START, *METHODS})
     if unknown:
         parser.error(f"unknown agents {unknown}; known: {COLD_START}, {', '.join(METHODS)}")
-    if not args.report:
+    if args.reread:
+        reread(args.work, args.out)
+    if not (args.report or args.reread):
         for seed in [int(seed) for seed in args.seeds.split(",")]:
             for name in agents:
                 run_agent(args, name, 0 if name == COLD_START else seed)
