@@ -19,7 +19,6 @@ it), then ``OUT/RESULTS.md`` and the plots are written from all of them.
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import shutil
 import time
@@ -31,6 +30,7 @@ import numpy as np
 import yaml
 from run import (  # this folder's run.py (the script's folder is on sys.path)
     merged,
+    repeats,
     success_cell,
     train_once,
 )
@@ -173,14 +173,6 @@ def episode_fields(episodes: list[Any]) -> dict[str, Any]:
         "first_words": first_words(episodes),
         "repeats": repeats(episodes),
     }
-
-
-def repeats(episodes: list[Any]) -> dict[str, int]:
-    """Turns after the first and how many of them repeat the previous action word for word
-    (the loop a collapsed student falls into: ``go to X`` again after "Nothing happens.")."""
-    actions = [[step.action for step in episode.steps] for episode in episodes]
-    pairs = [pair for turns in actions for pair in itertools.pairwise(turns)]
-    return {"turns": len(pairs), "repeated": sum(before == after for before, after in pairs)}
 
 
 def reread(work: Path, out: Path) -> None:

@@ -29,11 +29,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from run import merged, train_once  # this folder's run.py (the script's folder is on sys.path)
+from run import (  # this folder's run.py (the script's folder is on sys.path)
+    merged,
+    repeats,
+    train_once,
+)
 
 from protege.distill.metrics import read_metrics
 from protege.quickstart import ensure_teacher, evaluate_agent, pick_model, train_config
 from protege.quickstart.recipes import HINT_TEACHER_STAGES, cold_start_config, sod_config
+from protege.records import read_episodes
 
 HINT_TEACHER = "hint-teacher"
 """The ``teacher.path`` that stands for the privileged teacher's cached folder."""
@@ -48,14 +53,19 @@ def read_override(text: str) -> dict[str, Any]:
 
 
 def evaluated(model: str, adapter: Path, episodes: int, folder: Path, **extra: Any) -> dict:
-    """Evaluate ``adapter`` once into ``folder/result.json`` (reused when it exists)."""
+    """Evaluate ``adapter`` once into ``folder/result.json`` (reused when it exists), with the
+    turns that repeat the previous action (read from the saved episodes when missing)."""
     target = folder / "result.json"
     if not target.exists():
         started = time.perf_counter()
         summary = evaluate_agent(model, adapter, episodes, folder / "eval")
         record = {"eval": summary, "eval_s": time.perf_counter() - started, **extra}
         target.write_text(json.dumps(record, indent=2))
-    return json.loads(target.read_text())
+    record = json.loads(target.read_text())
+    if "repeats" not in record:
+        record["repeats"] = repeats(read_episodes(folder / "eval" / "episodes.jsonl"))
+        target.write_text(json.dumps(record, indent=2))
+    return record
 
 
 def main() -> None:

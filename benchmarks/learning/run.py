@@ -20,6 +20,7 @@ and two plots are written from all of them.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import multiprocessing
@@ -219,6 +220,14 @@ def evaluate_agent_once(
         "eval_s": time.perf_counter() - started,
     }
     target.write_text(json.dumps(record, indent=2))
+
+
+def repeats(episodes: list[Any]) -> dict[str, int]:
+    """Turns after the first and how many of them repeat the previous action word for word
+    (the loop a collapsed student falls into: ``go to X`` again after "Nothing happens.")."""
+    actions = [[step.action for step in episode.steps] for episode in episodes]
+    pairs = [pair for turns in actions for pair in itertools.pairwise(turns)]
+    return {"turns": len(pairs), "repeated": sum(before == after for before, after in pairs)}
 
 
 def success_cell(summary: dict[str, Any]) -> str:
