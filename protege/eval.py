@@ -2,7 +2,8 @@
 
 Pure functions over :class:`~protege.records.Episode` lists: :func:`wilson_interval`,
 :func:`newcombe_interval` (a difference of two success rates), :func:`paired_newcombe_interval`
-(the same on paired tasks), :func:`summarize` (a :class:`Report`), :func:`plot_success_by_type`,
+(the same on paired tasks), :func:`task_bootstrap_interval` (a mean per-task difference, e.g.
+over seeds), :func:`summarize` (a :class:`Report`), :func:`plot_success_by_type`,
 :func:`plot_episode_lengths`, :func:`plot_learning_curve` and :func:`plot_turn_kl`. The plots
 use matplotlib's file backend and never open a window.
 """
@@ -14,6 +15,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 from pydantic import BaseModel
 
 from protege.records import Episode
@@ -90,6 +92,25 @@ def paired_newcombe_interval(
     high_arm = (high_a - p_a) ** 2 - 2 * phi * (high_a - p_a) * (p_b - low_b) + (p_b - low_b) ** 2
     difference = p_a - p_b
     return difference - math.sqrt(max(low_arm, 0.0)), difference + math.sqrt(max(high_arm, 0.0))
+
+
+def task_bootstrap_interval(
+    differences: Sequence[float], resamples: int = 10_000, seed: int = 0
+) -> tuple[float, float]:
+    """95% percentile-bootstrap interval of the mean of per-task ``differences``.
+
+    For paired comparisons whose per-task outcome is not a single win or loss: an agent trained
+    with several seeds against one baseline, each task's difference being the agent's mean
+    success over the seeds less the baseline's. Tasks are resampled with replacement (the
+    seeds of one task stay together, they are not independent); ``seed`` fixes the draw.
+    """
+    values = np.asarray(differences, dtype=float)
+    if values.size == 0:
+        raise ValueError("task_bootstrap_interval needs at least one task")
+    draws = np.random.default_rng(seed).integers(0, values.size, size=(resamples, values.size))
+    means = values[draws].mean(axis=1)
+    low, high = np.quantile(means, [0.025, 0.975])
+    return float(low), float(high)
 
 
 def paired_outcomes(wins_a: dict[str, bool], wins_b: dict[str, bool]) -> tuple[int, int, int, int]:

@@ -16,6 +16,7 @@ from protege.eval import (
     plot_success_by_type,
     plot_turn_kl,
     summarize,
+    task_bootstrap_interval,
     wilson_interval,
 )
 from protege.records import Episode, Step
@@ -132,6 +133,22 @@ def test_paired_outcomes_count_only_the_tasks_both_played():
     agent = {"a": True, "b": True, "c": False, "d": False, "e": True}
     baseline = {"a": True, "b": False, "c": True, "d": False}
     assert paired_outcomes(agent, baseline) == (1, 1, 1, 1)
+
+
+def test_task_bootstrap_interval_matches_the_normal_interval_of_a_mean_difference():
+    # 45 tasks, 6 won only by the agent: mean 6/45 = 0.1333, sd 0.3399 (population), standard
+    # error 0.0507, so the normal 95% interval is 0.1333 ± 0.0993 = (0.034, 0.233).
+    low, high = task_bootstrap_interval([1.0] * 6 + [0.0] * 39)
+    assert low == pytest.approx(0.034, abs=0.015) and high == pytest.approx(0.233, abs=0.015)
+    # Two seeds averaged per task: halves count, and a symmetric set of differences straddles 0.
+    low, high = task_bootstrap_interval([0.5, -0.5] * 20 + [1.0, -1.0] * 5)
+    assert low < 0 < high and low == pytest.approx(-high, abs=0.03)
+
+
+def test_task_bootstrap_interval_is_exact_for_constant_differences_and_rejects_no_tasks():
+    assert task_bootstrap_interval([0.5] * 10) == pytest.approx((0.5, 0.5))
+    with pytest.raises(ValueError, match="at least one task"):
+        task_bootstrap_interval([])
 
 
 def test_newcombe_interval_contains_zero_for_equal_rates():

@@ -43,6 +43,7 @@ from protege.eval import (
     paired_outcomes,
     plot_learning_curve,
     plot_turn_kl,
+    task_bootstrap_interval,
 )
 from protege.quickstart import ensure_teacher, pick_model, train_config
 from protege.quickstart import eval_config as quickstart_eval_config
@@ -267,6 +268,48 @@ def versus_table(records: dict[str, dict[str, Any]], baseline: str) -> list[str]
     return ["", f"Against {baseline} of the same seed:", "", *table]
 
 
+def seeds_table(records: dict[str, dict[str, Any]]) -> list[str]:
+    """Every method trained with more than one seed, its seeds pooled: per task, the mean over
+    the seeds of its success less the cold start's (and less OPD's of the same seed), with a
+    task-bootstrap 95% interval (the seeds of a task are resampled together)."""
+    by_name: dict[str, list[dict[str, Any]]] = {}
+    for record in records.values():
+        by_name.setdefault(record["name"], []).append(record)
+    cold = records.get(f"{COLD_START}-s0")
+    rows = []
+    for name, runs in sorted(by_name.items()):
+        if len(runs) < 2 or name == COLD_START or cold is None:
+            continue
+        seeds = ",".join(str(run["seed"]) for run in runs)
+        cells = [pooled_cell(runs, lambda run: cold), ""]
+        if name != VERSUS:
+            cells[1] = pooled_cell(runs, lambda run: records.get(f"{VERSUS}-s{run['seed']}"))
+        rows.append(f"| {name} (seeds {seeds}) | " + " | ".join(cells) + " |")
+    if not rows:
+        return []
+    table = [f"| agent | vs cold start, {' + '.join(SPLITS)} | vs {VERSUS} of the same seed |"]
+    return ["", "Seeds pooled (per-task mean over the seeds, task bootstrap [95%]):", "",
+            *table, "| --- | --- | --- |", *rows]  # fmt: skip
+
+
+def pooled_cell(runs: list[dict[str, Any]], baseline_of: Any) -> str:
+    """The mean per-task difference of ``runs`` to each run's baseline over both splits, with
+    its task-bootstrap interval (``*`` when it excludes 0); empty when a baseline is missing."""
+    baselines = [baseline_of(run) for run in runs]
+    if any(baseline is None for baseline in baselines):
+        return ""
+    differences = []
+    for split in SPLITS:
+        for task in runs[0]["eval"][split]["won"]:
+            differences.append(np.mean([
+                float(run["eval"][split]["won"][task]) - float(base["eval"][split]["won"][task])
+                for run, base in zip(runs, baselines, strict=True)
+            ]))  # fmt: skip
+    low, high = task_bootstrap_interval(differences)
+    mark = " *" if low > 0 or high < 0 else ""
+    return f"{np.mean(differences):+.0%} [{low:+.0%}, {high:+.0%}]{mark} ({len(differences)} tasks)"
+
+
 def repeats_cell(evaluation: dict[str, Any]) -> str:
     """The share of turns that repeat the previous action, over both splits."""
     counts = [evaluation[split].get("repeats") for split in SPLITS]
@@ -312,6 +355,7 @@ def report(out: Path) -> Path:
         "tasks only the agent (+) or only the cold start (-) won. Repeated turns: turns that "
         "repeat the previous action word for word, both splits.",
         *versus_table(records, VERSUS),
+        *seeds_table(records),
     ]
     path = out / "RESULTS.md"
     path.write_text("\n".join(lines) + "\n")
