@@ -270,6 +270,21 @@ def behaviour_logprobs(run: Run, rows: list[Row]) -> None:
     run.student.train()
 
 
+def training_rows(run: Run, episodes: list[Episode], groups: list[int]) -> list[Row]:
+    """The update's training rows: the episodes scored by the teacher, with their groups'
+    reward statistics and, for the student's own episodes, the behaviour log-probabilities."""
+    scores = score(run, episodes)
+    trained = training_episodes(run, episodes)
+    rows = [
+        episode_row(episode, group, None if scores is None else scores[index])
+        for index, (episode, group) in enumerate(zip(trained, groups, strict=True))
+    ]
+    set_group_statistics(rows)
+    if run.spec.rollout == "student":  # importance ratios need the sampling policy's log-probs
+        behaviour_logprobs(run, rows)
+    return rows
+
+
 # ----------------------------------------------------------------------------- optimisation
 
 
@@ -473,15 +488,7 @@ def run_update(run: Run, update: int) -> tuple[dict[str, float], list[Episode]]:
     curriculum = run.spec.curriculum(update, run.config.method, run.max_steps, run.config.updates)
     episodes, groups = collect(run, update, curriculum)
     rolled_out = time.perf_counter()
-    scores = score(run, episodes)
-    trained = training_episodes(run, episodes)
-    rows = [
-        episode_row(episode, group, None if scores is None else scores[index])
-        for index, (episode, group) in enumerate(zip(trained, groups, strict=True))
-    ]
-    set_group_statistics(rows)
-    if run.spec.rollout == "student":  # importance ratios need the sampling policy's log-probs
-        behaviour_logprobs(run, rows)
+    rows = training_rows(run, episodes, groups)
     scored = time.perf_counter()
     metrics = rollout_metrics(run, episodes, rows)
     metrics.update(optimise(run, rows, update))
