@@ -3,30 +3,18 @@ pairs every agent with the cold start on the same tasks."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
 from protege.distill.config import parse_config
+from tests.scripts import load_script
 
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "learning" / "compare.py"
 
 
-def _script():
-    sys.path.insert(0, str(SCRIPT.parent))  # compare.py imports its folder's run.py
-    try:
-        spec = importlib.util.spec_from_file_location("learning_compare", SCRIPT)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(SCRIPT.parent))
-    return module
-
-
-COMPARE = _script()
+COMPARE = load_script(SCRIPT, "learning_compare")
 
 
 def test_the_comparison_has_the_issues_methods():

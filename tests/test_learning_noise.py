@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
+from tests.scripts import load_script
+
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "learning" / "noise.py"
 
 
-def _script():
-    sys.path.insert(0, str(SCRIPT.parent))  # noise.py imports its folder's compare.py
-    try:
-        spec = importlib.util.spec_from_file_location("learning_noise", SCRIPT)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(SCRIPT.parent))
-    return module
-
-
-NOISE = _script()
+NOISE = load_script(SCRIPT, "learning_noise")
 
 
 def test_identical_gradients_agree_fully_and_independent_ones_are_a_coin():
