@@ -22,6 +22,7 @@ import argparse
 import json
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -276,9 +277,11 @@ def seeds_table(records: dict[str, dict[str, Any]]) -> list[str]:
     for record in records.values():
         by_name.setdefault(record["name"], []).append(record)
     cold = records.get(f"{COLD_START}-s0")
+    if cold is None:
+        return []
     rows = []
     for name, runs in sorted(by_name.items()):
-        if len(runs) < 2 or name == COLD_START or cold is None:
+        if len(runs) < 2 or name == COLD_START:
             continue
         seeds = ",".join(str(run["seed"]) for run in runs)
         cells = [pooled_cell(runs, lambda run: cold), ""]
@@ -292,7 +295,9 @@ def seeds_table(records: dict[str, dict[str, Any]]) -> list[str]:
             *table, "| --- | --- | --- |", *rows]  # fmt: skip
 
 
-def pooled_cell(runs: list[dict[str, Any]], baseline_of: Any) -> str:
+def pooled_cell(
+    runs: list[dict[str, Any]], baseline_of: Callable[[dict[str, Any]], dict[str, Any] | None]
+) -> str:
     """The mean per-task difference of ``runs`` to each run's baseline over both splits, with
     its task-bootstrap interval (``*`` when it excludes 0); empty when a baseline is missing."""
     baselines = [baseline_of(run) for run in runs]
