@@ -6,7 +6,7 @@ import random
 
 from protege.agents.conversation import Conversation
 from protege.distill import trainer
-from protege.distill.batching import episode_row, set_group_statistics
+from protege.distill.batching import set_group_statistics
 from protege.distill.config import parse_config
 from protege.distill.methods import Curriculum
 from protege.records import Episode, Step
@@ -70,16 +70,12 @@ def make_run(tmp_path, teacher, method: dict, rollout=None, teacher_block=None, 
 
 
 def scored_rows(run, rewards=None):
-    """Update 0's episodes as scored rows with pi_old (``rewards`` replace the outcomes)."""
+    """Update 0's rows as the trainer builds them (``rewards`` replace the outcomes, and the
+    group statistics follow them)."""
     episodes, groups = trainer.collect(run, 0, Curriculum())
-    scores = trainer.score(run, episodes)
-    rows = [
-        episode_row(episode, group, None if scores is None else scores[index])
-        for index, (episode, group) in enumerate(zip(episodes, groups, strict=True))
-    ]
+    rows = trainer.training_rows(run, episodes, groups)
     if rewards is not None:
         for row, reward in zip(rows, rewards, strict=True):
             row.reward = reward
-    set_group_statistics(rows)
-    trainer.behaviour_logprobs(run, rows)
+        set_group_statistics(rows)
     return rows
