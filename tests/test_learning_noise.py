@@ -41,6 +41,15 @@ def test_merging_batches_raises_the_agreement_of_a_noisy_signal():
     )
 
 
+def test_the_cosine_gives_back_the_signal_to_noise_ratio_at_every_batch_size():
+    rng = np.random.default_rng(2)
+    gradients = 1.0 + 4.0 * rng.normal(size=(16, 40000))  # |mu|^2 / s2 = 1 / 16 per row
+    for merge in (1, 2, 4):
+        cosine = NOISE.agreement(gradients, np.ones(16), merge)["cosine"]
+        assert NOISE.signal_to_noise(cosine, merge) == pytest.approx(1 / 16, rel=0.15)
+    assert NOISE.signal_to_noise(-0.02, 4) == 0.0
+
+
 def test_merged_batches_are_weighted_by_their_tokens():
     # (3·[1, 0] + 1·[0, 1]) / 4 = [0.75, 0.25] against (3·[0, 1] + 1·[1, 0]) / 4 = [0.25, 0.75]:
     # cosine 0.375 / 0.625 = 0.6 (unweighted means would both be [0.5, 0.5], cosine 1)

@@ -15,7 +15,14 @@ weights its minibatches):
 A batch whose gradient mostly disagrees with the other episodes' is a step mostly of noise, of
 size ``lr`` whatever the gradient's size: the regime the comparison's note names.
 
+If an episode's gradient is a shared signal ``mu`` plus independent noise of total variance
+``s2``, an ``n``-episode batch's is ``mu`` plus noise ``s2 / n``, and two disjoint batches'
+cosine is about ``r n / (1 + r n)`` with ``r = |mu|^2 / s2`` (in many dimensions). Each row's
+cosine so gives ``r`` per episode, and the episodes per step at which two batches would agree
+with cosine 0.5 (``1 / r``): how large a step must be before its signal equals its noise.
+
     python benchmarks/learning/noise.py --method sod --batches 8 --work WORK --out OUT
+    python benchmarks/learning/noise.py --report OUT/sod-s0.json OUT/sft-s0.json
 """
 
 from __future__ import annotations
@@ -90,6 +97,26 @@ def agreement(gradients: np.ndarray, tokens: np.ndarray, merge: int) -> dict[str
     }
 
 
+def signal_to_noise(cosine: float, episodes: int) -> float:
+    """``r = |mu|^2 / s2`` per episode implied by the mean ``cosine`` of disjoint batches of
+    ``episodes`` (the module's docstring); 0 where the cosine is not positive."""
+    return max(cosine, 0.0) / (episodes * (1.0 - cosine))
+
+
+def print_table(record: dict) -> None:
+    """The record's agreement table in Markdown, with each row's implied signal-to-noise."""
+    weights = record["weights"]
+    print(f"\n{record['method']}, {record['batches']} batches, {weights} trainable weights")
+    print("| episodes per step | batches | mean cosine between batches | sign agreement "
+          "| signal/noise per episode | episodes for cosine 0.5 |")  # fmt: skip
+    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    for entry in record["table"]:
+        ratio = signal_to_noise(entry["cosine"], entry["episodes"])
+        needed = f"{1.0 / ratio:.0f}" if ratio > 0 else "-"
+        print(f"| {entry['episodes']} | {entry['batches']} | {entry['cosine']:.3f} | "
+              f"{entry['sign_agreement']:.3f} | {ratio:.4f} | {needed} |")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--method", default="sod", help="a method of compare/methods/")
@@ -98,7 +125,12 @@ def main() -> None:
     parser.add_argument("--cold-start", type=int, default=32, help="expert episodes per type")
     parser.add_argument("--work", type=Path, default=Path("learning-compare"))
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "noise")
+    parser.add_argument("--report", type=Path, nargs="+", help="print these results' tables")
     args = parser.parse_args()
+    if args.report:
+        for path in args.report:
+            print_table(json.loads(path.read_text()))
+        return
     model = pick_model("smollm2", print)
     teacher, _ = ensure_teacher(model, print, stages=HINT_TEACHER_STAGES, kind=HINT_TEACHER)
     cold = args.work / f"{COLD_START}-{args.cold_start}" / "final"
@@ -124,12 +156,7 @@ def main() -> None:
     }  # fmt: skip
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"{args.method}-s{args.seed}.json").write_text(json.dumps(record, indent=2))
-    print(f"\n{args.method}, {args.batches} batches, {gradients.shape[1]} trainable weights")
-    print("| episodes per step | batches | mean cosine between batches | sign agreement |")
-    print("| ---: | ---: | ---: | ---: |")
-    for entry in table:
-        print(f"| {entry['episodes']} | {entry['batches']} | {entry['cosine']:.3f} | "
-              f"{entry['sign_agreement']:.3f} |")  # fmt: skip
+    print_table(record)
 
 
 if __name__ == "__main__":
