@@ -92,7 +92,7 @@ def test_the_report_pairs_each_method_with_opd_of_the_same_seed(tmp_path):
     assert "sod-s1" not in rows and "opd-s0" not in rows
 
 
-def test_the_report_pools_the_seeds_of_a_method_per_task(tmp_path):
+def test_the_report_pools_the_splits_and_seeds_of_a_method_per_task(tmp_path):
     tasks = [f"t{i}" for i in range(40)]
     cold = {task: i < 4 for i, task in enumerate(tasks)}
     better = {task: i < 16 for i, task in enumerate(tasks)}  # 12 more
@@ -100,7 +100,7 @@ def test_the_report_pools_the_seeds_of_a_method_per_task(tmp_path):
                             ("opd", 0, cold), ("opd", 1, cold), ("tcod", 0, better)]:  # fmt: skip
         (tmp_path / f"{name}-s{seed}.json").write_text(json.dumps(_record(name, won, seed)))
     text = COMPARE.report(tmp_path).read_text()
-    pooled = text[text.index("Seeds pooled") :]
+    pooled = text[text.index("Splits and seeds pooled") :]
     rows = {line.split(" | ")[0].strip("| "): line for line in pooled.splitlines()}
     # 12 of 40 tasks per split gain in one seed of two: a mean of 12 * 0.5 / 40 = 15%, over 80
     # tasks (both splits), against the cold start and against OPD alike.
@@ -108,7 +108,8 @@ def test_the_report_pools_the_seeds_of_a_method_per_task(tmp_path):
     assert sod[1].startswith("+15% [") and sod[1].endswith("* (80 tasks)")
     assert sod[2].startswith("+15% [")
     assert rows["opd (seeds 0,1)"].split(" | ")[1].startswith("+0% [+0%, +0%] (80")
-    assert not any(row.startswith("tcod") for row in rows)
+    tcod = rows["tcod (seed 0)"].split(" | ")  # one seed: 12 of 40 tasks in each split
+    assert tcod[1].startswith("+30% [") and tcod[1].endswith("* (80 tasks)")
 
 
 class _Repeater:

@@ -269,10 +269,11 @@ def versus_table(records: dict[str, dict[str, Any]], baseline: str) -> list[str]
     return ["", f"Against {baseline} of the same seed:", "", *table]
 
 
-def seeds_table(records: dict[str, dict[str, Any]]) -> list[str]:
-    """Every method trained with more than one seed, its seeds pooled: per task, the mean over
-    the seeds of its success less the cold start's (and less OPD's of the same seed), with a
-    task-bootstrap 95% interval (the seeds of a task are resampled together)."""
+def pooled_table(records: dict[str, dict[str, Any]]) -> list[str]:
+    """Every method over both splits and all its seeds: per task, the mean over the seeds of its
+    success less the cold start's (and less OPD's of the same seed), with a task-bootstrap 95%
+    interval (the seeds of a task are resampled together). Twice the tasks of one split's
+    paired interval, so a narrower interval for a method that moves both splits alike."""
     by_name: dict[str, list[dict[str, Any]]] = {}
     for record in records.values():
         by_name.setdefault(record["name"], []).append(record)
@@ -281,18 +282,19 @@ def seeds_table(records: dict[str, dict[str, Any]]) -> list[str]:
         return []
     rows = []
     for name, runs in sorted(by_name.items()):
-        if len(runs) < 2 or name == COLD_START:
+        if name == COLD_START:
             continue
         seeds = ",".join(str(run["seed"]) for run in runs)
+        label = f"{name} (seed{'s' if len(runs) > 1 else ''} {seeds})"
         cells = [pooled_cell(runs, lambda run: cold), ""]
         if name != VERSUS:
             cells[1] = pooled_cell(runs, lambda run: records.get(f"{VERSUS}-s{run['seed']}"))
-        rows.append(f"| {name} (seeds {seeds}) | " + " | ".join(cells) + " |")
+        rows.append(f"| {label} | " + " | ".join(cells) + " |")
     if not rows:
         return []
     table = [f"| agent | vs cold start, {' + '.join(SPLITS)} | vs {VERSUS} of the same seed |"]
-    return ["", "Seeds pooled (per-task mean over the seeds, task bootstrap [95%]):", "",
-            *table, "| --- | --- | --- |", *rows]  # fmt: skip
+    title = "Splits and seeds pooled (per task the mean over the seeds, task bootstrap [95%]):"
+    return ["", title, "", *table, "| --- | --- | --- |", *rows]
 
 
 def pooled_cell(
@@ -360,7 +362,7 @@ def report(out: Path) -> Path:
         "tasks only the agent (+) or only the cold start (-) won. Repeated turns: turns that "
         "repeat the previous action word for word, both splits.",
         *versus_table(records, VERSUS),
-        *seeds_table(records),
+        *pooled_table(records),
     ]
     path = out / "RESULTS.md"
     path.write_text("\n".join(lines) + "\n")
