@@ -8,25 +8,20 @@ is missing.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from tests.scripts import load_script
+
 FIDELITY = Path(__file__).resolve().parents[1] / "benchmarks" / "fidelity"
 
 
 def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"fidelity_{name}", FIDELITY / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while it executes
-    spec.loader.exec_module(module)
-    return module
+    return load_script(FIDELITY / f"{name}.py", f"fidelity_{name}")
 
 
 def test_household_matches_alfworld_string_for_string_in_strict_mode(tmp_path: Path) -> None:

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 
 from protege.distill.config import parse_config
+from tests.scripts import load_script
 
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "learning" / "run.py"
 
 
-def _script():
-    spec = importlib.util.spec_from_file_location("learning_run", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-LEARNING = _script()
+LEARNING = load_script(SCRIPT, "learning_run")
 
 
 @pytest.mark.parametrize("name", LEARNING.METHODS)
@@ -71,10 +64,7 @@ def test_the_quickstart_recipe_is_one_of_the_benchmark_configs(tmp_path):
 
 
 def _first_word_script():
-    spec = importlib.util.spec_from_file_location("first_word", SCRIPT.parent / "first_word.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(SCRIPT.parent / "first_word.py", "first_word")
 
 
 def test_first_word_reads_the_probability_of_the_word_the_episode_wrote():
@@ -146,16 +136,7 @@ def test_the_push_of_forward_kl_is_p_minus_q_and_reverse_kl_pushes_harder_on_rej
 
 
 def _shop_script():
-    import sys
-
-    sys.path.insert(0, str(SCRIPT.parent))  # shop.py imports its folder's run.py
-    try:
-        spec = importlib.util.spec_from_file_location("learning_shop", SCRIPT.parent / "shop.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(SCRIPT.parent))
-    return module
+    return load_script(SCRIPT.parent / "shop.py", "learning_shop")
 
 
 @pytest.mark.parametrize("name", ["opd_fkl", "sod", "tcod_f2b", "tcod_b2f"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import random
@@ -34,6 +33,7 @@ from protege.envs.household.tasks import (
     split_task_ids,
 )
 from protege.envs.household.world import HELP_TEXT, NOTHING, World
+from tests.scripts import load_script
 
 ENV_ID = "protege/Household-v1"
 
@@ -516,11 +516,7 @@ def test_expert_puts_down_a_wrongly_held_object_first() -> None:
 
 def _benchmark_module():
     path = Path(__file__).resolve().parents[2] / "benchmarks" / "env_throughput.py"
-    spec = importlib.util.spec_from_file_location("env_throughput", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while it executes
-    spec.loader.exec_module(module)
-    return module
+    return load_script(path, "env_throughput")
 
 
 def test_throughput_benchmark_measures_household() -> None:
